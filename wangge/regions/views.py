@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from wangge.regions import selectors
+from wangge.regions.models import Region
+
+
+def map_labels() -> dict[str, str]:
+    """Words the map script shows, translated here so the script holds no language."""
+    return {
+        "townships": _("Townships and streets"),
+        "villages": _("Villages and communities"),
+        "grids": _("Grids"),
+        "code": _("Code"),
+        "township": _("Township"),
+        "village": _("Village or community"),
+        "workers": _("Grid workers"),
+        "noWorkers": _("No grid worker assigned."),
+        "noResults": _("No region matches."),
+        "loading": _("Loading…"),
+        "failed": _("Could not load the map data. Please try again."),
+        "regionPage": _("Region page"),
+        "notInGrid": _("This point is not inside any grid."),
+    }
+
+
+@login_required
+def region_map(request: HttpRequest) -> HttpResponse:
+    root = settings.WANGGE_ROOT_REGION
+    focus = request.GET.get("focus", "")
+    return render(
+        request,
+        "regions/map.html",
+        {
+            "root_code": root,
+            "focus": focus if focus.isdigit() else "",
+            "api_base": reverse("api:api-root"),
+            "region_url": reverse("regions:detail", args=["0"])[:-2],
+            "tile_url": settings.WANGGE_TILE_URL,
+            "tile_attribution": settings.WANGGE_TILE_ATTRIBUTION,
+            "labels": map_labels(),
+        },
+    )
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        region = selectors.region_get(code)
+    except Region.DoesNotExist:
+        raise Http404(_("There is no region with code %(code)s.") % {"code": code}) from None
+    return render(
+        request,
+        "regions/region.html",
+        {
+            "region": region,
+            "ancestors": selectors.region_ancestors(region),
+            "children": selectors.region_children_summaries(region),
+            "workers": selectors.grid_workers(region.code) if region.level == "grid" else [],
+        },
+    )
