@@ -1,0 +1,62 @@
+"""`wangge demo`: build the demo district if it is not there yet, print the sign-ins, serve."""
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from wangge.demo import services
+
+
+class Command(BaseCommand):
+    help = "Create the demo district (real 秦州区 divisions, derived grids) and serve it."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="rebuild the demo database")
+        parser.add_argument("--no-serve", action="store_true", help="build it, then stop")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            self.reset_database()
+        call_command("migrate", interactive=False, verbosity=0)
+        if services.district_loaded():
+            self.stdout.write("The demo district is already loaded; reusing it (--reset rebuilds).")
+        else:
+            self.build()
+        self.print_logins()
+        if not options["no_serve"]:
+            self.stdout.write(f"Serving on http://{options['addr']}/  (Ctrl+C stops)")
+            call_command("runserver", options["addr"], use_reloader=False)
+
+    def reset_database(self) -> None:
+        database = settings.DATABASES["default"]
+        if str(database["ENGINE"]).endswith("sqlite3"):
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database['NAME']}{suffix}").unlink(missing_ok=True)
+            self.stdout.write(f"Removed {database['NAME']}")
+        elif "regions_region" in connection.introspection.table_names():
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("Emptied the database")
+
+    def build(self) -> None:
+        self.stdout.write("Building the demo district 620502 秦州区 …")
+        started = time.monotonic()
+        summary = services.demo_district_load()
+        self.stdout.write(
+            f"Loaded {summary.townships} townships, {summary.villages} villages and communities, "
+            f"{summary.grids} grids and {summary.workers} grid workers "
+            f"in {time.monotonic() - started:.1f} s."
+        )
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
+        for login in services.demo_logins():
+            self.stdout.write(f"  {login.username:<12} {login.role}")
