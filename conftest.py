@@ -1,0 +1,151 @@
+"""Shared fixtures: the demo district loaded once per test session, personas, a browser.
+
+The demo district (real 秦州区 divisions, derived grids) is committed into the test database
+once; each test then runs inside a transaction that is rolled back, so tests may read it freely
+and must not depend on each other's writes.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from wangge.accounts.models import User
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TEST_PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from wangge.demo.services import demo_district_load
+
+    with django_db_blocker.unblock():
+        demo_district_load()
+
+
+@pytest.fixture
+def staff_user(db) -> User:  # type: ignore[no-untyped-def]
+    """A signed-in member of staff with no special permission (roles come with access rules)."""
+    return User.objects.create(
+        username="staff", name="测试用户", password=make_password(TEST_PASSWORD)
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff_user):  # type: ignore[no-untyped-def]
+    client.force_login(staff_user)
+    return client
+
+
+def require_or_skip(found: bool, what: str) -> None:
+    """Locally a missing tool skips with its reason; in CI it fails the run."""
+    if found:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but was not found")
+    pytest.skip(f"{what} not installed (apt-get install chromium fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    require_or_skip(path is not None, "the system Chromium")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo as a person gets it: `wangge demo` in its own process, on its own database
+    (a fresh SQLite file, or a separate PostgreSQL database when DATABASE_URL is set)."""
+    folder = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "WANGGE_DATA_DIR": str(folder)}
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = separate_postgresql_database(os.environ["DATABASE_URL"], "_browser")
+    port = free_port()
+    log = (folder / "server.log").open("w")
+    command = [sys.executable, "-m", "wangge", "demo", "--reset", "--addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url, server, folder / "server.log")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"wangge demo exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/accounts/login/", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"wangge demo did not serve within 300 s:\n{log.read_text()}")
+
+
+def separate_postgresql_database(url: str, suffix: str) -> str:
+    """The same server, a database of its own (created if missing), so the served demo never
+    touches the test database or a developer's own."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = (parts.path.lstrip("/") or "wangge") + suffix
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # A request cut off because the test moved to another page is not a failure.
+    page.on(
+        "requestfailed",
+        lambda request: request.failure == "net::ERR_ABORTED"
+        or errors.append(f"request failed: {request.url} {request.failure}"),
+    )
+    yield page
+    context.close()
+    assert not errors, errors
