@@ -148,9 +148,7 @@ class StoredBoundary:
             region.centre_lon, region.centre_lat = self.label
 
 
-def boundaries_set(
-    *, actor: User | None, boundaries: Iterable[tuple[str, BaseGeometry]]
-) -> None:
+def boundaries_set(*, actor: User | None, boundaries: Iterable[tuple[str, BaseGeometry]]) -> None:
     """Write boundaries of existing regions; a region without a centre gets the label point."""
     with transaction.atomic():
         for code, geometry in boundaries:
