@@ -65,8 +65,17 @@ def demo_district_load(*, seed: int = 620502) -> DemoSummary:
             code=DISTRICT_CODE,
         )
         derived = derive_from_database(seed)
+        # The derivation adds vertices along the outline's long edges (on them, to the last
+        # float bit); storing the townships' exact union as the outline keeps every level
+        # comparing equal to the one above it.
+        outline = shapely.coverage_union_all(list(derived.townships.values()))
         region_services.boundaries_set(
-            actor=None, boundaries=[*derived.townships.items(), *derived.villages.items()]
+            actor=None,
+            boundaries=[
+                (DISTRICT_CODE, outline),
+                *derived.townships.items(),
+                *derived.villages.items(),
+            ],
         )
         villages = {r.code: r for r in Region.objects.filter(level=Level.VILLAGE)}
         region_services.grids_create(

@@ -153,11 +153,16 @@ def test_counts_and_codes(derived: DerivedDistrict) -> None:
 
 
 def test_every_coordinate_is_on_the_precision_grid(derived: DerivedDistrict) -> None:
+    scale = round(1 / GRID_SIZE)  # GEOS rounds to round(x * scale) / scale
     for level in (derived.townships, derived.villages, derived.grids):
         coords = shapely.get_coordinates(np.array(list(level.values()), dtype=object))
-        assert np.array_equal(np.rint(coords / GRID_SIZE) * GRID_SIZE, coords) or np.array_equal(
-            np.rint(coords * round(1 / GRID_SIZE)) / round(1 / GRID_SIZE), coords
-        )
+        assert np.array_equal(np.rint(coords * scale) / scale, coords)
+
+
+def test_each_level_is_one_valid_coverage(derived: DerivedDistrict) -> None:
+    """Across parents too: neighbours in different townships share identical edges."""
+    for level in (derived.townships, derived.villages, derived.grids):
+        assert shapely.coverage_is_valid(np.array(list(level.values()), dtype=object))
 
 
 def test_townships_tile_the_district(derived: DerivedDistrict, outline: Polygon) -> None:

@@ -84,7 +84,7 @@ def test_a_child_without_boundary_is_reported_and_gaps_are_not_guessed(db):
 
 
 def test_the_demo_district_tiles_exactly_at_every_level(db):
-    assert tiling_problems("620502", min_area_m2=0.0001) == []
+    assert tiling_problems("620502", min_area_m2=0) == []
 
 
 def test_regions_check_command_reports_success_for_the_demo_district(db, capsys):
