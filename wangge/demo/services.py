@@ -183,18 +183,25 @@ def create_logins(first_grid: str) -> list[DemoLogin]:
     leader = User.objects.get(username=f"v{first_grid[:12]}")
     leader.username, leader.password = "gridleader", password
     leader.save(update_fields=["username", "password"])
+    part_time = User.objects.create(username="parttime", name="兼职网格员甲", password=password)
+    GridAssignment.objects.create(
+        grid_id=first_grid, user=part_time, role=GridRole.PART_TIME, starts_on=ASSIGNMENTS_START
+    )
     return demo_logins()
 
 
 def demo_logins() -> list[DemoLogin]:
     """The demo sign-ins present in the database, with what each one is."""
     logins = []
-    for user in User.objects.filter(username__in=["admin", "gridleader", "gridworker"]):
+    usernames = ["admin", "gridleader", "gridworker", "parttime"]
+    for user in User.objects.filter(username__in=usernames).order_by("date_joined", "id"):
         grids = sorted(user.grid_assignments.values_list("grid_id", flat=True))
         if user.is_superuser:
             role = "system administrator"
         elif user.username == "gridleader":
             role = f"grid leader (网格长) of village {grids[0][:12]}, {len(grids)} grids"
+        elif user.username == "parttime":
+            role = f"part-time grid worker (兼职网格员) of grid {', '.join(grids)}"
         else:
             role = f"full-time grid worker (专职网格员) of grid {', '.join(grids)}"
         logins.append(DemoLogin(user.username, role))

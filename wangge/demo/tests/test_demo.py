@@ -31,7 +31,7 @@ def test_every_grid_has_a_leader_and_a_full_time_worker(db):
 
 
 def test_demo_sign_ins_work_with_the_printed_password(db):
-    for username in ("admin", "gridleader", "gridworker"):
+    for username in ("admin", "gridleader", "gridworker", "parttime"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
 

@@ -20,7 +20,7 @@ def test_a_grid_lists_its_grid_workers_without_their_phone_numbers(client, db):
     body = client.get(f"/api/v1/regions/{GRID}").json()
 
     assert body["level"] == "grid" and body["statistical_code"] is None
-    assert {w["role"] for w in body["workers"]} == {"leader", "full_time"}
+    assert {w["role"] for w in body["workers"]} == {"leader", "full_time", "part_time"}
     assert all(set(w) == {"name", "role", "role_display"} for w in body["workers"])
 
 

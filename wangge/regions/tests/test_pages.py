@@ -59,7 +59,7 @@ def test_grid_page_names_its_workers(staff_client):
 
     assert response.status_code == 200
     assert "网格长" in response.content.decode()
-    assert len(response.context["workers"]) == 2
+    assert [a.role for a in response.context["workers"]] == ["leader", "full_time", "part_time"]
 
 
 def test_unknown_region_page_is_404(staff_client):
