@@ -143,9 +143,92 @@ def page(browser, site_url):  # type: ignore[no-untyped-def]
     # A request cut off because the test moved to another page is not a failure.
     page.on(
         "requestfailed",
-        lambda request: request.failure == "net::ERR_ABORTED"
-        or errors.append(f"request failed: {request.url} {request.failure}"),
+        lambda request: (
+            request.failure == "net::ERR_ABORTED"
+            or errors.append(f"request failed: {request.url} {request.failure}")
+        ),
     )
     yield page
     context.close()
     assert not errors, errors
+
+
+# Personas: one per role, in the demo district. Grid A and B are neighbours in one community;
+# the outsider works in a township far away.
+GRID_A, GRID_B, OUTSIDE_GRID = "620502001001001", "620502001001002", "620502103200001"
+TOWNSHIP, DISTRICT = "620502001", "620502"
+
+
+def make_persona(username: str, role: str, *, region: str | None = None, department=None):  # type: ignore[no-untyped-def]
+    import datetime
+
+    from wangge.accounts.models import Membership
+
+    user = User.objects.create(
+        username=username, name=username, password=make_password(TEST_PASSWORD)
+    )
+    Membership.objects.create(
+        user=user,
+        role=role,
+        region_id=region,
+        department=department,
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    return user
+
+
+@pytest.fixture
+def grid_worker_a(db):  # type: ignore[no-untyped-def]
+    return make_persona("worker_a", "grid_worker", region=GRID_A)
+
+
+@pytest.fixture
+def grid_worker_b(db):  # type: ignore[no-untyped-def]
+    return make_persona("worker_b", "grid_worker", region=GRID_B)
+
+
+@pytest.fixture
+def outsider(db):  # type: ignore[no-untyped-def]
+    return make_persona("outsider", "grid_worker", region=OUTSIDE_GRID)
+
+
+@pytest.fixture
+def dispatcher(db):  # type: ignore[no-untyped-def]
+    return make_persona("dispatcher", "dispatcher", region=TOWNSHIP)
+
+
+@pytest.fixture
+def department_handler(db):  # type: ignore[no-untyped-def]
+    from wangge.accounts.models import Department
+
+    station = Department.objects.create(
+        code="test-police",
+        name="测试派出所",
+        kind="police",
+        region_id="620502103",
+        category_codes=["220"],
+    )
+    return make_persona("handler", "department_handler", department=station)
+
+
+@pytest.fixture
+def district_admin(db):  # type: ignore[no-untyped-def]
+    return make_persona("district_admin", "district_admin", region=DISTRICT)
+
+
+@pytest.fixture
+def leader(db):  # type: ignore[no-untyped-def]
+    return make_persona("leader", "leader", region=DISTRICT)
+
+
+@pytest.fixture
+def auditor(db):  # type: ignore[no-untyped-def]
+    return make_persona("auditor", "auditor", region=DISTRICT)
+
+
+@pytest.fixture
+def resident(db):  # type: ignore[no-untyped-def]
+    """Signs in, holds no post: reaches nothing scoped."""
+    return User.objects.create(
+        username="resident", name="居民", password=make_password(TEST_PASSWORD)
+    )

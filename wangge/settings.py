@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "wangge.core",
     "wangge.accounts",
+    "wangge.audit",
     "wangge.regions",
     "wangge.demo",
     "wangge.web",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "wangge.urls"
 WSGI_APPLICATION = "wangge.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["wangge.accounts.backends.MembershipBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

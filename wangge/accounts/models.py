@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 mobile_validator = RegexValidator(
@@ -32,3 +33,101 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class Role(models.TextChoices):
+    """The posts people hold; what each may do is in `wangge.accounts.roles`."""
+
+    GRID_WORKER = "grid_worker", _("grid worker")
+    GRID_LEADER = "grid_leader", _("grid leader")
+    VILLAGE_CADRE = "village_cadre", _("village or community cadre")
+    DISPATCHER = "dispatcher", _("township service centre dispatcher")
+    DEPARTMENT_HANDLER = "department_handler", _("department handler")
+    DISTRICT_ADMIN = "district_admin", _("district administrator")
+    LEADER = "leader", _("leader")
+    AUDITOR = "auditor", _("auditor")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+
+
+class DepartmentKind(models.TextChoices):
+    POLICE = "police", _("police station")
+    JUSTICE = "justice", _("judicial office")
+    CIVIL_AFFAIRS = "civil_affairs", _("civil affairs")
+    EMERGENCY = "emergency", _("emergency management and work safety")
+    URBAN_MANAGEMENT = "urban_management", _("urban management")
+    HEALTH = "health", _("health")
+    EDUCATION = "education", _("education")
+    HUMAN_RESOURCES = "human_resources", _("human resources and social security")
+    HOUSING = "housing", _("housing and construction")
+    PETITIONS = "petitions", _("letters and visits")
+    OTHER = "other", _("other")
+
+
+class Department(models.Model):
+    """A unit that handles matters of some categories anywhere in the region it covers."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region covered"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
+    category_codes = models.JSONField(_("case categories handled"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["region_id", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's post in one unit (a region or a department), for a period.
+
+    The unit gives the scope, the role gives the capabilities; a person may hold several.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user_id", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, department__isnull=True)
+                | Q(region__isnull=True, department__isnull=False),
+                name="membership_has_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} {self.region_id or self.department}"

@@ -11,7 +11,7 @@ import shapely
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from wangge.accounts.models import User
+from wangge.accounts.models import Department, DepartmentKind, Membership, Role, User
 from wangge.demo.geometry import TownshipSeed, VillageSeed, derive_district
 from wangge.regions import services as region_services
 from wangge.regions.models import GridAssignment, GridRole, Level, Region
@@ -86,6 +86,7 @@ def demo_district_load(*, seed: int = 620502) -> DemoSummary:
             ],
         )
         workers = staff_grids(sorted(derived.grids), random.Random(seed))
+        create_departments()
         logins = create_logins(sorted(derived.grids)[0])
     return DemoSummary(
         townships=len(derived.townships),
@@ -139,70 +140,148 @@ def person_name(rng: random.Random) -> str:
 
 
 def staff_grids(grid_codes: list[str], rng: random.Random) -> int:
-    """A 网格长 per village (over all its grids) and a 专职网格员 per grid."""
+    """A 网格长 per village (over all its grids) and a 专职网格员 per grid, each with the
+    matching post (membership) and grid assignments."""
     unusable = make_password(None)
-    users, assignments = [], []
-    leaders: dict[str, User] = {}
+    users: list[User] = []
+    posts: list[tuple[str, str, str]] = []  # username, role, region
+    assignments: list[tuple[str, str, str]] = []  # grid, username, grid role
+    villages_staffed: set[str] = set()
     for code in grid_codes:
-        village = code[:12]
-        if village not in leaders:
-            leaders[village] = User(
-                username=f"v{village}", name=person_name(rng), password=unusable
-            )
-            users.append(leaders[village])
-        worker = User(username=f"g{code}", name=person_name(rng), password=unusable)
-        users.append(worker)
-        assignments.append((code, leaders[village], GridRole.LEADER))
-        assignments.append((code, worker, GridRole.FULL_TIME))
+        leader = f"v{code[:12]}"
+        if code[:12] not in villages_staffed:
+            villages_staffed.add(code[:12])
+            users.append(User(username=leader, name=person_name(rng), password=unusable))
+            posts.append((leader, Role.GRID_LEADER, code[:12]))
+        worker = f"g{code}"
+        users.append(User(username=worker, name=person_name(rng), password=unusable))
+        posts.append((worker, Role.GRID_WORKER, code))
+        assignments += [(code, leader, GridRole.LEADER), (code, worker, GridRole.FULL_TIME)]
     User.objects.bulk_create(users, batch_size=1000)
-    saved = {
-        user.username: user
-        for user in User.objects.filter(username__in=[u.username for u in users])
-    }
+    ids = dict(
+        User.objects.filter(username__in=[u.username for u in users]).values_list("username", "id")
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=ids[name], role=role, region_id=region, starts_on=ASSIGNMENTS_START)
+            for name, role, region in posts
+        ],
+        batch_size=1000,
+    )
     GridAssignment.objects.bulk_create(
         [
-            GridAssignment(
-                grid_id=code, user=saved[user.username], role=role, starts_on=ASSIGNMENTS_START
-            )
-            for code, user, role in assignments
+            GridAssignment(grid_id=code, user_id=ids[name], role=role, starts_on=ASSIGNMENTS_START)
+            for code, name, role in assignments
         ],
         batch_size=1000,
     )
     return len(users)
 
 
+DEMO_USERNAMES = [
+    "admin",
+    "districtadmin",
+    "leader",
+    "auditor",
+    "dispatcher",
+    "handler",
+    "gridleader",
+    "gridworker",
+    "parttime",
+]
+
+
 def create_logins(first_grid: str) -> list[DemoLogin]:
-    """Sign-ins for the roles that exist so far; all share the printed demo password."""
+    """A sign-in for every role; all share the printed demo password."""
     password = make_password(DEMO_PASSWORD)
     User.objects.create(
         username="admin", name="系统管理员", password=password, is_staff=True, is_superuser=True
     )
-    worker = User.objects.get(username=f"g{first_grid}")
-    worker.username, worker.password = "gridworker", password
-    worker.save(update_fields=["username", "password"])
-    leader = User.objects.get(username=f"v{first_grid[:12]}")
-    leader.username, leader.password = "gridleader", password
-    leader.save(update_fields=["username", "password"])
+    for old, new in ((f"g{first_grid}", "gridworker"), (f"v{first_grid[:12]}", "gridleader")):
+        User.objects.filter(username=old).update(username=new, password=password)
     part_time = User.objects.create(username="parttime", name="兼职网格员甲", password=password)
     GridAssignment.objects.create(
         grid_id=first_grid, user=part_time, role=GridRole.PART_TIME, starts_on=ASSIGNMENTS_START
     )
+    township = first_grid[:9]
+    posts: list[tuple[User | str, str, str | None, str | None]] = [
+        (part_time, Role.GRID_WORKER, first_grid, None),
+        ("dispatcher", Role.DISPATCHER, township, None),
+        ("handler", Role.DEPARTMENT_HANDLER, None, f"police-{township}"),
+        ("districtadmin", Role.DISTRICT_ADMIN, DISTRICT_CODE, None),
+        ("leader", Role.LEADER, DISTRICT_CODE, None),
+        ("auditor", Role.AUDITOR, DISTRICT_CODE, None),
+    ]
+    rng = random.Random(DISTRICT_CODE)
+    for person, role, region, department in posts:
+        user = (
+            person
+            if isinstance(person, User)
+            else User.objects.create(username=person, name=person_name(rng), password=password)
+        )
+        Membership.objects.create(
+            user=user,
+            role=role,
+            region_id=region,
+            department=Department.objects.get(code=department) if department else None,
+            starts_on=ASSIGNMENTS_START,
+        )
     return demo_logins()
 
 
 def demo_logins() -> list[DemoLogin]:
-    """The demo sign-ins present in the database, with what each one is."""
+    """The demo sign-ins present in the database, with the posts each one holds."""
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
     logins = []
-    usernames = ["admin", "gridleader", "gridworker", "parttime"]
-    for user in User.objects.filter(username__in=usernames).order_by("date_joined", "id"):
-        grids = sorted(user.grid_assignments.values_list("grid_id", flat=True))
-        if user.is_superuser:
-            role = "system administrator"
-        elif user.username == "gridleader":
-            role = f"grid leader (网格长) of village {grids[0][:12]}, {len(grids)} grids"
-        elif user.username == "parttime":
-            role = f"part-time grid worker (兼职网格员) of grid {', '.join(grids)}"
-        else:
-            role = f"full-time grid worker (专职网格员) of grid {', '.join(grids)}"
-        logins.append(DemoLogin(user.username, role))
+    for username in DEMO_USERNAMES:
+        if username not in users:
+            continue
+        posts = Membership.objects.filter(user=users[username]).select_related(
+            "region", "department"
+        )
+        described = [f"{p.get_role_display()} · {p.region or p.department}" for p in posts]
+        if users[username].is_superuser:
+            described.append("superuser (系统管理员)")
+        logins.append(DemoLogin(username, "; ".join(described)))
     return logins
+
+
+DISTRICT_DEPARTMENTS = [
+    ("civil-affairs", "秦州区民政局", DepartmentKind.CIVIL_AFFAIRS),
+    ("emergency", "秦州区应急管理局", DepartmentKind.EMERGENCY),
+    ("urban-management", "秦州区城市管理综合执法局", DepartmentKind.URBAN_MANAGEMENT),
+    ("health", "秦州区卫生健康局", DepartmentKind.HEALTH),
+    ("education", "秦州区教育局", DepartmentKind.EDUCATION),
+    ("human-resources", "秦州区人力资源和社会保障局", DepartmentKind.HUMAN_RESOURCES),
+    ("housing", "秦州区住房和城乡建设局", DepartmentKind.HOUSING),
+    ("petitions", "秦州区信访局", DepartmentKind.PETITIONS),
+]
+
+
+def create_departments() -> int:
+    """District bureaus, and a police station and a judicial office in every township.
+    The case categories each handles arrive with the case engine."""
+    departments = [
+        Department(code=code, name=name, kind=kind, region_id=DISTRICT_CODE)
+        for code, name, kind in DISTRICT_DEPARTMENTS
+    ]
+    for township in Region.objects.filter(parent_id=DISTRICT_CODE, level=Level.TOWNSHIP):
+        short = township.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
+        departments.append(
+            Department(
+                code=f"police-{township.code}",
+                name=f"{short}派出所",
+                kind=DepartmentKind.POLICE,
+                region_id=township.code,
+            )
+        )
+        departments.append(
+            Department(
+                code=f"justice-{township.code}",
+                name=f"{short}司法所",
+                kind=DepartmentKind.JUSTICE,
+                region_id=township.code,
+            )
+        )
+    Department.objects.bulk_create(departments)
+    return len(departments)

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wangge.core.api import ApiError, ErrorOut
+from wangge.core.routes import access
 from wangge.regions import selectors
 from wangge.regions.locate import grid_for_point
 from wangge.regions.models import Level, Region
@@ -98,6 +99,7 @@ def ref(region: Region) -> dict[str, str]:
 
 
 @router.get("/regions", response=list[RegionRef], summary="Search regions by code or name")
+@access("public", note="region data is public geography")
 def search_regions(
     request: HttpRequest,
     q: str = Query(..., min_length=1, max_length=50),
@@ -107,6 +109,7 @@ def search_regions(
 
 
 @router.get("/regions/{code}", response={200: RegionOut, 404: ErrorOut}, summary="One region")
+@access("public", note="region data is public geography")
 def get_region(request: HttpRequest, code: str) -> Any:
     return region_out(region_or_404(code))
 
@@ -116,6 +119,7 @@ def get_region(request: HttpRequest, code: str) -> Any:
     response={200: list[ChildOut], 404: ErrorOut},
     summary="The region's children",
 )
+@access("public", note="region data is public geography")
 @paginate(LimitOffsetPagination)
 def list_children(request: HttpRequest, code: str) -> Any:
     region_or_404(code)
@@ -135,6 +139,7 @@ def list_children(request: HttpRequest, code: str) -> Any:
     response={200: dict[str, Any], 404: ErrorOut},
     summary="The region's boundary as a GeoJSON Feature (WGS-84)",
 )
+@access("public", note="region data is public geography")
 def get_boundary(request: HttpRequest, code: str) -> Any:
     feature = selectors.region_boundary_feature(region_or_404(code))
     if feature is None:
@@ -147,6 +152,7 @@ def get_boundary(request: HttpRequest, code: str) -> Any:
     response={200: dict[str, Any], 404: ErrorOut},
     summary="Simplified boundaries of every region of one level under this one (for maps)",
 )
+@access("public", note="region data is public geography")
 def get_layer(
     request: HttpRequest,
     code: str,
@@ -161,6 +167,7 @@ def get_layer(
     response={200: LocateOut, 404: ErrorOut, 422: ErrorOut},
     summary="The grid containing a point",
 )
+@access("public", note="region data is public geography")
 def locate(
     request: HttpRequest,
     lon: float = Query(..., ge=-180, le=180, description="longitude"),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wangge.core.routes import access
 from wangge.regions import selectors
 from wangge.regions.models import Region
 
@@ -28,6 +29,7 @@ def map_labels() -> dict[str, str]:
     }
 
 
+@access("signed_in")
 @login_required
 def region_map(request: HttpRequest) -> HttpResponse:
     root = settings.WANGGE_ROOT_REGION
@@ -47,6 +49,7 @@ def region_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access("signed_in")
 @login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:

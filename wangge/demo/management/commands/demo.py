@@ -59,4 +59,4 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
         for login in services.demo_logins():
-            self.stdout.write(f"  {login.username:<12} {login.role}")
+            self.stdout.write(f"  {login.username:<14} {login.role}")
