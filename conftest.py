@@ -194,7 +194,7 @@ def outsider(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def dispatcher(db):  # type: ignore[no-untyped-def]
-    return make_persona("dispatcher", "dispatcher", region=TOWNSHIP)
+    return make_persona("t_dispatcher", "dispatcher", region=TOWNSHIP)
 
 
 @pytest.fixture
@@ -208,22 +208,22 @@ def department_handler(db):  # type: ignore[no-untyped-def]
         region_id="620502103",
         category_codes=["220"],
     )
-    return make_persona("handler", "department_handler", department=station)
+    return make_persona("t_handler", "department_handler", department=station)
 
 
 @pytest.fixture
 def district_admin(db):  # type: ignore[no-untyped-def]
-    return make_persona("district_admin", "district_admin", region=DISTRICT)
+    return make_persona("t_district_admin", "district_admin", region=DISTRICT)
 
 
 @pytest.fixture
 def leader(db):  # type: ignore[no-untyped-def]
-    return make_persona("leader", "leader", region=DISTRICT)
+    return make_persona("t_leader", "leader", region=DISTRICT)
 
 
 @pytest.fixture
 def auditor(db):  # type: ignore[no-untyped-def]
-    return make_persona("auditor", "auditor", region=DISTRICT)
+    return make_persona("t_auditor", "auditor", region=DISTRICT)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ Data, not code paths: a later feature adds its permissions here, and the tests c
 every name refers to a permission that exists.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from wangge.accounts.models import Role
 
 VIEW_REGIONS = "regions.view_region"
@@ -32,4 +34,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset({VIEW_REGIONS}),
     Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT}),
     Role.SYSTEM_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_MEMBERSHIPS}),
+}
+
+CAPABILITY_LABELS = {
+    VIEW_REGIONS: _("View regions and grids"),
+    "regions.view_gridassignment": _("View grid worker assignments"),
+    "regions.add_gridassignment": _("Assign grid workers"),
+    "regions.change_gridassignment": _("Change grid worker assignments"),
+    VIEW_AUDIT: _("Read the audit log"),
+    EXPORT_AUDIT: _("Export the audit log"),
+    "accounts.view_user": _("View users"),
+    "accounts.view_membership": _("View posts"),
+    "accounts.add_membership": _("Give posts"),
+    "accounts.change_membership": _("Change posts"),
+    "accounts.view_department": _("View departments"),
 }

@@ -107,3 +107,18 @@ def test_a_wrong_password_is_refused_with_a_message(page, site_url):
 
     assert page.get_by_role("alert").is_visible()
     assert "/accounts/login/" in page.url
+
+
+def test_each_persona_sees_its_own_posts_and_reach(page, site_url):
+    expected = {
+        "gridworker": "620502001001001",
+        "dispatcher": "620502001",
+        "auditor": "620502",
+    }
+    for username, code in expected.items():
+        page.context.clear_cookies()
+        sign_in(page, site_url, username)
+        page.goto(site_url + "/accounts/me/")
+        reach = page.locator("ul.reach").inner_text()
+        assert f"({code})" in reach, (username, reach)
+        page.screenshot(path=SHOTS / f"my-access-{username}.png", full_page=True)
