@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wangge.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,7 +147,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "wangge.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -171,6 +176,14 @@ except ImportError:  # pragma: no cover - leaflet is a hard dependency; this kee
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this long without a request (each request renews it).
+SESSION_COOKIE_AGE = int(os.environ.get("WANGGE_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Sign-in lockout: this many failures within the window lock the account (or the address)
+# for the window, unless an administrator unlocks it sooner.
+WANGGE_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("WANGGE_LOCKOUT_ACCOUNT_FAILURES", "5"))
+WANGGE_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("WANGGE_LOCKOUT_ADDRESS_FAILURES", "20"))
+WANGGE_LOCKOUT_MINUTES = int(os.environ.get("WANGGE_LOCKOUT_MINUTES", "30"))
 SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

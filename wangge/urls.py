@@ -2,19 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from wangge.accounts.views import SignInView
 from wangge.core.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("wangge.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("regions/", include("wangge.regions.urls")),
+    path("audit/", include("wangge.audit.urls")),
     path("", include("wangge.web.urls")),
 ]

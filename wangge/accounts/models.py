@@ -19,6 +19,19 @@ class User(AbstractUser):
         _("mobile number"), max_length=11, blank=True, validators=[mobile_validator]
     )
 
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator sets the password; cleared when the user changes it."
+        ),
+    )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Demo accounts share a published password and are exempt from changing it."),
+    )
+
     REQUIRED_FIELDS = ["email"]
 
     class Meta:
@@ -131,3 +144,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_role_display()} {self.region_id or self.department}"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept only as a counter for lockout (the audit log keeps the record)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,17 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
+from wangge.accounts import services
+from wangge.accounts.forms import SignInForm
+from wangge.accounts.models import User
+from wangge.accounts.passwords import describe as describe_password_rules
 from wangge.accounts.roles import CAPABILITY_LABELS
 from wangge.accounts.selectors import active_memberships
 from wangge.core.routes import access
@@ -14,6 +24,7 @@ from wangge.regions.models import Region
 def my_access(request: HttpRequest) -> HttpResponse:
     """What the signed-in person holds and can reach: posts, capabilities, regions."""
     user = request.user
+    assert isinstance(user, User)  # login_required
     scope = user_scope(user)
     capabilities = sorted(
         str(CAPABILITY_LABELS.get(name, name)) for name in user.get_all_permissions()
@@ -33,3 +44,30 @@ def my_access(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@access("public", note="the sign-in page")
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo_accounts"] = User.objects.filter(is_demo=True).exists()
+        return context
+
+
+@access("signed_in", note="choose one's own password")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("web:home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["rules"] = describe_password_rules()
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_changed_by_owner(user=form.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response

@@ -195,11 +195,18 @@ def create_logins(first_grid: str) -> list[DemoLogin]:
     """A sign-in for every role; all share the printed demo password."""
     password = make_password(DEMO_PASSWORD)
     User.objects.create(
-        username="admin", name="系统管理员", password=password, is_staff=True, is_superuser=True
+        username="admin",
+        name="系统管理员",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
+        is_demo=True,
     )
     for old, new in ((f"g{first_grid}", "gridworker"), (f"v{first_grid[:12]}", "gridleader")):
-        User.objects.filter(username=old).update(username=new, password=password)
-    part_time = User.objects.create(username="parttime", name="兼职网格员甲", password=password)
+        User.objects.filter(username=old).update(username=new, password=password, is_demo=True)
+    part_time = User.objects.create(
+        username="parttime", name="兼职网格员甲", password=password, is_demo=True
+    )
     GridAssignment.objects.create(
         grid_id=first_grid, user=part_time, role=GridRole.PART_TIME, starts_on=ASSIGNMENTS_START
     )
