@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "wangge.audit"
     label = "audit"
+    verbose_name = _("audit log")
+
+    def ready(self) -> None:
+        from django.contrib.auth import signals
+
+        from wangge.audit import receivers
+
+        signals.user_logged_in.connect(receivers.signed_in, dispatch_uid="audit.signed_in")
+        signals.user_logged_out.connect(receivers.signed_out, dispatch_uid="audit.signed_out")
+        signals.user_login_failed.connect(
+            receivers.sign_in_failed, dispatch_uid="audit.sign_in_failed"
+        )

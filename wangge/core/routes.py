@@ -38,12 +38,13 @@ def access(
 
 
 def rule_of(view: Any) -> AccessRule | None:
-    """The rule on a view, looking through decorators that wrap it (login_required…)."""
+    """The rule on a view, or on its class, looking through wrapping decorators."""
     while view is not None:
-        rule = getattr(view, "access_rule", None)
-        if rule is not None:
-            return rule  # type: ignore[no-any-return]
-        view = getattr(view, "__wrapped__", None) or getattr(view, "view_class", None)
+        for holder in (view, getattr(view, "view_class", None)):
+            rule = getattr(holder, "access_rule", None)
+            if rule is not None:
+                return rule  # type: ignore[no-any-return]
+        view = getattr(view, "__wrapped__", None)
     return None
 
 

@@ -120,5 +120,5 @@ def test_each_persona_sees_its_own_posts_and_reach(page, site_url):
         sign_in(page, site_url, username)
         page.goto(site_url + "/accounts/me/")
         reach = page.locator("ul.reach").inner_text()
-        assert f"({code})" in reach, (username, reach)
+        assert f"（{code}）" in reach or f"({code})" in reach, (username, reach)
         page.screenshot(path=SHOTS / f"my-access-{username}.png", full_page=True)

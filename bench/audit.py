@@ -1,0 +1,181 @@
+"""Audit chain throughput: `record()` against a bare `bulk_create`, then `verify`.
+
+    .venv/bin/python bench/audit.py [--rows 100000] [--verify-rows 1000000]
+    .venv/bin/python bench/audit.py --database-url postgres://postgres@127.0.0.1:5432/wangge
+
+1. A fresh database: SQLite in a temporary folder, or, with --database-url, a new PostgreSQL
+   database on that server (created here, dropped at the end; the named one is not touched).
+2. `record()`: --rows entries appended in one transaction, as a bulk operation would (the
+   chain lock taken once, the head remembered), committed.
+3. Baseline, same run, same table: the same rows built as model instances and written with
+   one `bulk_create` in one transaction, then rolled back so the chain stays whole. Both
+   timings are taken inside the open transaction; the commit of step 2 is shown apart.
+4. The chain filled up to --verify-rows entries with `record()`, then `chain_verify()`.
+"""
+
+import argparse
+import os
+import shlex
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+REGION = "620502001001001"
+
+
+@contextmanager
+def fresh_database(database_url: str | None) -> Iterator[str]:
+    """Point the settings at a new, empty database before Django starts."""
+    if not database_url:
+        folder = tempfile.mkdtemp(prefix="wangge-bench-audit-")
+        os.environ["WANGGE_DATA_DIR"] = folder
+        os.environ.pop("DATABASE_URL", None)
+        yield f"SQLite in {folder}"
+        return
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = f"wangge_bench_audit_{uuid.uuid4().hex[:8]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+    os.environ.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-bench-audit-"))
+    try:
+        yield f"PostgreSQL database {name} on {parts.hostname}"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def bench_request() -> Any:
+    from django.http import HttpRequest
+
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "10.62.5.2"
+    return request
+
+
+def record_rows(count: int, actor: Any, start: int = 0) -> float:
+    """Seconds for `count` record() calls inside one transaction (commit excluded)."""
+    from django.db import transaction
+
+    from wangge.audit.services import record
+
+    request = bench_request()
+    with transaction.atomic():
+        started = time.perf_counter()
+        for number in range(start, start + count):
+            record(
+                actor=actor,
+                action="person.read_unmasked",
+                target=actor,
+                purpose="核实住户信息",
+                details={"row": number, "fields": ["id_number", "mobile"]},
+                request=request,
+                region_code=REGION,
+            )
+        return time.perf_counter() - started
+
+
+def bare_rows(count: int, actor: Any) -> float:
+    """Seconds for the same rows through one bulk_create (then rolled back)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from wangge.audit.models import AuditEntry
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        now = timezone.now()
+        AuditEntry.objects.bulk_create(
+            AuditEntry(
+                at=now,
+                actor_id=actor.pk,
+                actor_label=actor.username,
+                action="person.read_unmasked",
+                target_type="accounts.user",
+                target_id=str(actor.pk),
+                target_label=str(actor),
+                region_code=REGION,
+                purpose="核实住户信息",
+                details={"row": number, "fields": ["id_number", "mobile"]},
+                ip="10.62.5.2",
+                prev_hash=f"b{number:063x}",
+                hash=f"c{number:063x}",
+            )
+            for number in range(count)
+        )
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def timed_commit(function: Any, *args: Any) -> tuple[float, float]:
+    started = time.perf_counter()
+    inside = function(*args)
+    return inside, time.perf_counter() - started - inside
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--verify-rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", help="postgres://… : bench PostgreSQL instead")
+    options = parser.parse_args()
+    print("command:", shlex.join(["python", "bench/audit.py", *sys.argv[1:]]))
+    with fresh_database(options.database_url) as where:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
+        os.environ["WANGGE_DEBUG"] = "0"  # as in production: no query log kept in memory
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from wangge.accounts.models import User
+        from wangge.audit.selectors import chain_verify
+
+        call_command("migrate", verbosity=0)
+        actor = User.objects.create(username="bench", name="压测")
+        print(f"{where}; Django {django.get_version()}")
+
+        ours, commit = timed_commit(record_rows, options.rows, actor)
+        bare = bare_rows(options.rows, actor)
+        rows = options.rows
+        print(
+            f"{rows:,} rows, one transaction each:\n"
+            f"  bare bulk_create : {bare:7.2f} s  {rows / bare:10,.0f} rows/s\n"
+            f"  record()         : {ours:7.2f} s  {rows / ours:10,.0f} rows/s"
+            f"  (commit {commit:.2f} s more)\n"
+            f"  ratio record() / bare: {bare / ours:.2f}"
+        )
+        started = time.perf_counter()
+        written = rows
+        while written < options.verify_rows:
+            batch = min(100_000, options.verify_rows - written)
+            record_rows(batch, actor, written)
+            written += batch
+        print(f"(chain filled to {written:,} rows in {time.perf_counter() - started:.1f} s)")
+        started = time.perf_counter()
+        report = chain_verify()
+        seconds = time.perf_counter() - started
+        assert report.intact, report
+        print(
+            f"verify: {report.rows:,} rows in {seconds:.2f} s, "
+            f"{report.rows / seconds:,.0f} rows/s; chain intact"
+        )
+
+
+if __name__ == "__main__":
+    main()
