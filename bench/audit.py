@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/audit.py [--rows 100000] [--verify-rows 1000000]
     .venv/bin/python bench/audit.py --database-url postgres://postgres@127.0.0.1:5432/wangge
+    .venv/bin/python bench/audit.py --database-url postgres://… --prepare-threshold 5
 
 1. A fresh database: SQLite in a temporary folder, or, with --database-url, a new PostgreSQL
    database on that server (created here, dropped at the end; the named one is not touched).
 2. `record()`: --rows entries appended in one transaction, as a bulk operation would (the
-   chain lock taken once, the head remembered), committed.
+   chain lock taken once, the head remembered), committed. On PostgreSQL each INSERT goes
+   with server-side parameters, and as a prepared statement with --prepare-threshold (the
+   deployment switch WANGGE_DB_PREPARE_THRESHOLD, off by default).
 3. Baseline, same run, same table: the same rows built as model instances and written with
    one `bulk_create` in one transaction, then rolled back so the chain stays whole. Both
    timings are taken inside the open transaction; the commit of step 2 is shown apart.
@@ -133,8 +136,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--verify-rows", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="postgres://… : bench PostgreSQL instead")
+    parser.add_argument(
+        "--prepare-threshold",
+        type=int,
+        help="PostgreSQL: run with WANGGE_DB_PREPARE_THRESHOLD set (default: unset, as Django)",
+    )
     options = parser.parse_args()
     print("command:", shlex.join(["python", "bench/audit.py", *sys.argv[1:]]))
+    if options.prepare_threshold is None:
+        os.environ.pop("WANGGE_DB_PREPARE_THRESHOLD", None)
+    else:
+        os.environ["WANGGE_DB_PREPARE_THRESHOLD"] = str(options.prepare_threshold)
     with fresh_database(options.database_url) as where:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
         os.environ["WANGGE_DEBUG"] = "0"  # as in production: no query log kept in memory
@@ -148,7 +160,9 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         actor = User.objects.create(username="bench", name="压测")
-        print(f"{where}; Django {django.get_version()}")
+        prepared = options.prepare_threshold is not None and options.database_url
+        threshold = f", WANGGE_DB_PREPARE_THRESHOLD={options.prepare_threshold}" if prepared else ""
+        print(f"{where}; Django {django.get_version()}{threshold}")
 
         ours, commit = timed_commit(record_rows, options.rows, actor)
         bare = bare_rows(options.rows, actor)

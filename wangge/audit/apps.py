@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
-        from wangge.audit import receivers
+        from wangge.audit import checks, receivers  # noqa: F401  (checks registers itself)
 
         signals.user_logged_in.connect(receivers.signed_in, dispatch_uid="audit.signed_in")
         signals.user_logged_out.connect(receivers.signed_out, dispatch_uid="audit.signed_out")

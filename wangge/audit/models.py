@@ -1,4 +1,4 @@
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -6,25 +6,37 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.audit.chain import canonical_json
 
+M = TypeVar("M", bound=models.Model)
+
 
 class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit entry through the ORM.
+    """Raised on any attempt to change or remove an audit entry or archive through the ORM.
 
-    The database refuses too (triggers, see migration 0002); this error says it earlier and
-    more clearly, before a query is sent.
+    The database refuses too (triggers, see migrations 0002 and 0004); this error says it
+    earlier and more clearly, before a query is sent.
     """
 
 
-def refuse(what: str) -> NoReturn:
-    raise AppendOnlyError(f"audit entries are append-only: {what} is refused")
+def refuse(what: str, things: str = "audit entries") -> NoReturn:
+    raise AppendOnlyError(f"{things} are append-only: {what} is refused")
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+class AppendOnlyQuerySet(models.QuerySet[M]):
+    things = "records"  # for the error message
+
     def update(self, **kwargs: Any) -> NoReturn:
-        refuse("update()")
+        refuse("update()", self.things)
 
     def delete(self) -> NoReturn:  # type: ignore[override]
-        refuse("delete()")
+        refuse("delete()", self.things)
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet["AuditEntry"]):
+    things = "audit entries"
+
+
+class AuditArchiveQuerySet(AppendOnlyQuerySet["AuditArchive"]):
+    things = "audit archives"
 
 
 class AuditEntry(models.Model):
@@ -103,3 +115,64 @@ class AuditEntry(models.Model):
             f"{key}: {value if isinstance(value, str) else canonical_json(value)}"
             for key, value in sorted(self.details.items())
         )
+
+
+class AuditArchive(models.Model):
+    """A beginning of the chain moved to a file: which entries, where the file is, and the
+    hashes that tie it to the chain before it and to the live entries after it.
+
+    Written by `archives.entries_archive()` in the transaction that deletes those entries;
+    never changed or removed (triggers, see migration 0004).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("archived at"))
+    before = models.DateTimeField(_("entries before"))
+    first_id = models.BigIntegerField(_("first entry"))
+    last_id = models.BigIntegerField(_("last entry"))
+    rows = models.BigIntegerField(_("entries"))
+    first_prev_hash = models.CharField(_("previous hash of the first entry"), max_length=64)
+    last_hash = models.CharField(_("hash of the last entry"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=200, unique=True)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+
+    objects = AuditArchiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["-id"]
+        default_permissions = ("view",)
+        constraints = [
+            # Archives chain like entries: each starts where the one before it ended.
+            models.UniqueConstraint(fields=["first_prev_hash"], name="audit_archive_prev_unique"),
+            models.UniqueConstraint(fields=["last_hash"], name="audit_archive_last_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first_id__lte=models.F("last_id"), rows__gt=0),
+                name="audit_archive_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.first_id}–{self.last_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            refuse("save() of an existing archive", "audit archives")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        refuse("delete()", "audit archives")
+
+
+class DeletionPermit(models.Model):
+    """Present only inside the archiving transaction: while a permit names an archive, the
+    database lets the entries that archive holds be deleted, and no others."""
+
+    archive = models.ForeignKey(AuditArchive, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"deletion permit for archive {self.archive_id}"

@@ -1,7 +1,7 @@
 """Reads of the audit log: the filtered list for the log page, and the chain check."""
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from wangge.audit import chain
-from wangge.audit.models import AuditEntry
+from wangge.audit.models import AuditArchive, AuditEntry
 
 
 @dataclass(frozen=True)
@@ -91,18 +91,45 @@ def chain_rows(chunk_size: int) -> Iterator[dict[str, Any]]:
         yield dict(zip(VERIFIED_COLUMNS, values, strict=True))
 
 
+def chain_start() -> str:
+    """The hash the first live entry names: the last archived entry's, or the genesis."""
+    last_archived = AuditArchive.objects.order_by("-id").values_list("last_hash", flat=True)
+    return last_archived.first() or chain.GENESIS
+
+
 def chain_verify(*, chunk_size: int = 5000) -> ChainReport:
-    """Recompute each hash and follow each link from the first row to the last.
+    """Recompute each hash and follow each link from the first live row to the last, the
+    first linking to the last archive (or the genesis).
 
     A removed last row leaves no trace in the chain itself: compare the reported last hash
     with one noted elsewhere (a printout, another system) to catch that.
     """
-    count, last_id, expected_prev = 0, None, chain.GENESIS
-    for row in chain_rows(chunk_size):
+    return chain_check(chain_rows(chunk_size), chain_start())
+
+
+def chain_check(rows: Iterable[dict[str, Any]], start_hash: str) -> ChainReport:
+    """The chain check of rows in id order, from the database or an archive file."""
+    count, last_id, expected_prev = 0, None, start_hash
+    for row in rows:
         count += 1
         content_altered = chain.entry_hash(row) != row["hash"]
-        if content_altered or row["prev_hash"] != expected_prev:
+        out_of_order = last_id is not None and row["id"] <= last_id
+        if content_altered or out_of_order or row["prev_hash"] != expected_prev:
             problem = ChainBreak(row["id"], row["at"], row["action"], content_altered)
             return ChainReport(count, last_id, expected_prev, problem)
         last_id, expected_prev = row["id"], row["hash"]
     return ChainReport(count, last_id, expected_prev, None)
+
+
+def archive_latest() -> AuditArchive | None:
+    return AuditArchive.objects.order_by("-id").first()
+
+
+def archive_links_check() -> AuditArchive | None:
+    """The first archive record that does not start where the one before it ended."""
+    expected = chain.GENESIS
+    for archive in AuditArchive.objects.order_by("id"):
+        if archive.first_prev_hash != expected:
+            return archive
+        expected = archive.last_hash
+    return None

@@ -1,11 +1,15 @@
 """Appending to the audit log. `record()` is the only code that writes AuditEntry rows."""
 
+import functools
 import ipaddress
 import re
+import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
@@ -14,10 +18,15 @@ from django.utils import timezone
 
 from wangge.audit import chain
 from wangge.audit.models import AuditEntry
-from wangge.audit.selectors import EntryFilter, entries_filtered
+from wangge.audit.selectors import EntryFilter, chain_start, entries_filtered
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 EXPORT_ACTION = "audit.export"
+# Refused attempts (see docs/operations.md, "Refused attempts").
+ACCESS_DENIED = "access.denied"
+OUT_OF_SCOPE = "access.out_of_scope"
+CSRF_FAILED = "security.csrf_failed"
+SESSION_UNKNOWN = "security.session_unknown"  # unknown or expired: the two look the same
 # One fixed key for pg_advisory_xact_lock: the bytes of "wanggeAU".
 CHAIN_LOCK_KEY = 0x77616E6767654155
 CHAIN_LOCK_SQL = {
@@ -63,6 +72,33 @@ def record(
         head.advance(values["hash"], connection)
     row = [pk, *(values[field.attname] for field in INSERTED_FIELDS)]
     return AuditEntry.from_db(connection.alias, ALL_FIELDS, row)
+
+
+def refusal_record(
+    *,
+    actor: Any,
+    request: HttpRequest,
+    action: str,
+    target: Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record a refused request: who (if signed in), where from, which path. Once per
+    request: a refusal that passes two refusing layers (a CSRF failure that the API then
+    answers with its own 403) gives one entry, the first layer's."""
+    if getattr(request, "audit_refusal_recorded", False):
+        return None
+    request.audit_refusal_recorded = True  # type: ignore[attr-defined]
+    return record(
+        actor=actor,
+        action=action,
+        target=target,
+        details={**request_details(request), **(details or {})},
+        request=request,
+    )
+
+
+def request_details(request: HttpRequest) -> dict[str, Any]:
+    return {"path": request.path[:500], "method": request.method}
 
 
 def entry_values(
@@ -188,8 +224,9 @@ def chain_lock(connection: BaseDatabaseWrapper) -> None:
 
 
 def chain_head_read(connection: BaseDatabaseWrapper) -> str:
+    """The newest entry's hash; with no entry left, the last archived entry's (or genesis)."""
     newest = AuditEntry.objects.using(connection.alias).order_by("-id")
-    return newest.values_list("hash", flat=True).first() or chain.GENESIS
+    return newest.values_list("hash", flat=True).first() or chain_start()
 
 
 INSERTED_FIELDS = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
@@ -212,9 +249,11 @@ def insert_statement(connection: BaseDatabaseWrapper) -> str:
 
 
 def entry_insert(values: dict[str, Any], connection: BaseDatabaseWrapper) -> int:
-    """One prepared INSERT, not Model.save(): AuditEntry refuses save() so that nothing else
-    writes rows, and Django's insert compiler costs several times the database's own work.
-    The three conversions are the ones the fields' get_db_prep_value() make."""
+    """One INSERT, not Model.save(): AuditEntry refuses save() so that nothing else writes
+    rows, and Django's insert compiler costs several times the database's own work. On
+    SQLite the three conversions are the ones the fields' get_db_prep_value() make."""
+    if connection.vendor == "postgresql":
+        return server_bound_insert(connection, insert_statement(connection), server_params(values))
     ops = connection.ops
     converted = {
         **values,
@@ -226,9 +265,40 @@ def entry_insert(values: dict[str, Any], connection: BaseDatabaseWrapper) -> int
         cursor.execute(
             insert_statement(connection), [converted[f.attname] for f in INSERTED_FIELDS]
         )
-        if connection.vendor == "sqlite":
-            return int(cursor.lastrowid)
-        return int(cursor.fetchone()[0])
+        return int(cursor.lastrowid)
+
+
+def server_params(values: dict[str, Any]) -> list[Any]:
+    """Parameters sent apart from the statement reach PostgreSQL as text of no stated type,
+    which it casts to each column's: so the address goes as the text it is, and the details
+    as their canonical JSON, encoded once (Django's conversions would parse and encode
+    again; measured with bench/audit.py)."""
+    converted = {**values, "details": chain.canonical_json(values["details"])}
+    return [converted[field.attname] for field in INSERTED_FIELDS]
+
+
+def server_bound_insert(connection: BaseDatabaseWrapper, statement: str, params: list[Any]) -> int:
+    """PostgreSQL: the INSERT through a cursor of psycopg's own, which sends the parameters
+    apart from the statement (Django's cursors merge them into it on the client), prepared
+    when the database settings allow it (WANGGE_DB_PREPARE_THRESHOLD): the server then parses
+    and plans it once per connection. Both measured with bench/audit.py. Errors, Django's
+    execute wrappers and its query log go as with Django's own cursors."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+
+        def execute(sql: str, params: list[Any], many: bool, context: dict[str, Any]) -> None:
+            cursor.execute(sql, params, prepare=True)
+
+        run: Callable[..., None] = execute
+        for wrapper in reversed(connection.execute_wrappers):
+            run = functools.partial(wrapper, run)
+        started = time.monotonic()
+        run(statement, params, False, {"connection": connection, "cursor": cursor})
+        pk = int(cursor.fetchone()[0])  # type: ignore[index]  # RETURNING gives one row
+    if connection.queries_logged:
+        seconds = time.monotonic() - started
+        connection.queries_log.append({"sql": statement, "time": f"{seconds:.3f}"})
+    return pk
 
 
 def entries_export(

@@ -25,7 +25,12 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"form": form, "page": page, "can_export": request.user.has_perm(EXPORT)},
+        {
+            "form": form,
+            "page": page,
+            "can_export": request.user.has_perm(EXPORT),
+            "archive": selectors.archive_latest(),
+        },
         status=200 if page is not None else 400,
     )
 
@@ -49,3 +54,31 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response
+
+
+# Error pages. Refusals are recorded; a 404 is not (mistyped addresses would drown the log),
+# except a record outside the user's scope, which core.scope.get_for records itself.
+
+
+@access("public", note="the CSRF failure page (settings.CSRF_FAILURE_VIEW)")
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    services.refusal_record(
+        actor=getattr(request, "user", None),
+        request=request,
+        action=services.CSRF_FAILED,
+        details={"reason": reason},
+    )
+    return render(request, "audit/403_csrf.html", status=403)
+
+
+@access("public", note="handler403")
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    services.refusal_record(
+        actor=getattr(request, "user", None), request=request, action=services.ACCESS_DENIED
+    )
+    return render(request, "audit/403.html", status=403)
+
+
+@access("public", note="handler404")
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "audit/404.html", status=404)

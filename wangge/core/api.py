@@ -6,7 +6,7 @@ Every error answers `{"code", "message", "fields"}`: a machine code, a sentence 
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -39,8 +39,18 @@ class ApiError(Exception):
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, fields: Any = None
 ) -> HttpResponse:
+    if status == 403:
+        denied_record(request)
     body = {"code": code, "message": message, "fields": fields or {}}
     return api.create_response(request, body, status=status)
+
+
+def denied_record(request: HttpRequest) -> None:
+    """Every 403 of the API goes into the audit log, as the pages' 403s do."""
+    from wangge.audit import services  # audit depends on core, not back
+
+    actor = getattr(request, "user", None)
+    services.refusal_record(actor=actor, request=request, action=services.ACCESS_DENIED)
 
 
 def field_name(location: list[Any]) -> str:
@@ -76,6 +86,11 @@ def build_api() -> NinjaAPI:
     def missing(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(api, request, 404, "not_found", _("Not found."))
 
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, error: Exception) -> HttpResponse:
+        message = _("You do not have permission to do this.")
+        return error_response(api, request, 403, "forbidden", message)
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         return error_response(api, request, error.status_code, "error", str(error))
@@ -83,6 +98,9 @@ def build_api() -> NinjaAPI:
     from wangge.regions.api import router as regions_router
 
     api.add_router("/", regions_router)
+    from wangge.staff.api import router as staff_router
+
+    api.add_router("/", staff_router)
     return api
 
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 M = TypeVar("M", bound=Model)
 
@@ -73,16 +73,42 @@ def get_for(
     action: str | None = None,
     field: str = "region_code",
     category_field: str | None = None,
+    request: HttpRequest | None = None,
 ) -> M:
     """The record if the user may reach it (else 404) and, when `action` names a permission,
-    may do that to it (else 403)."""
+    may do that to it (else 403).
+
+    A record that exists but lies outside the user's scope is still a 404, and the attempt is
+    recorded in the audit log (`access.out_of_scope`, with the path when `request` is given).
+    That entry is written in the caller's transaction: called inside transaction.atomic(),
+    the 404 rolls it back with the rest (requests are not atomic: ATOMIC_REQUESTS is off).
+    """
     try:
         record = visible_to(user, queryset, field=field, category_field=category_field).get(pk=pk)
     except ObjectDoesNotExist:
+        out_of_scope_record(user, queryset, pk, request)
         raise Http404 from None
     if action is not None and not user.has_perm(action):
         raise PermissionDenied
     return record
+
+
+def out_of_scope_record(
+    user: Any, queryset: QuerySet[M], pk: object, request: HttpRequest | None
+) -> None:
+    """Audit a request for a record that exists outside the user's scope (not a missing one:
+    mistyped addresses are not worth an entry)."""
+    hidden = queryset.filter(pk=pk).first()
+    if hidden is None:
+        return
+    from wangge.audit import services  # audit depends on core, not back
+
+    if request is not None:
+        services.refusal_record(
+            actor=user, request=request, action=services.OUT_OF_SCOPE, target=hidden
+        )
+    else:
+        services.record(actor=user, action=services.OUT_OF_SCOPE, target=hidden)
 
 
 def user_scope(user: Any) -> Scope:

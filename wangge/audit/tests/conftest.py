@@ -28,6 +28,20 @@ def tamper(sql: str, params: list[object] | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
+def tamper_archives(sql: str, params: list[object] | None = None) -> None:
+    """The same for the archive records' table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE audit_auditarchive DISABLE TRIGGER audit_archive_append_only"
+            )
+        else:
+            cursor.execute("DROP TRIGGER audit_archive_no_update")
+            cursor.execute("DROP TRIGGER audit_archive_no_delete")
+        cursor.execute(sql, params or [])
+
+
 def record_some(count: int, **fields: object) -> list[AuditEntry]:
     return [
         services.record(actor=None, action="test.event", details={"n": n}, **fields)  # type: ignore[arg-type]

@@ -60,12 +60,17 @@ def test_strangers_are_sent_to_sign_in(client, db, url):
 
 
 @pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv"])
-def test_signed_in_users_without_the_permission_are_refused(client, district_admin, url):
+def test_signed_in_users_without_the_permission_are_refused_and_that_is_recorded(
+    client, district_admin, url
+):
     client.force_login(district_admin)
     before = AuditEntry.objects.count()
 
     assert client.get(url).status_code == 403
-    assert AuditEntry.objects.count() == before
+    assert AuditEntry.objects.count() == before + 1  # the refusal, and no export
+    refusal = AuditEntry.objects.latest("id")
+    assert (refusal.action, refusal.actor_id) == ("access.denied", district_admin.pk)
+    assert refusal.details == {"path": url, "method": "GET"}
 
 
 def test_reading_the_log_does_not_allow_exporting_it(client, staff_user):

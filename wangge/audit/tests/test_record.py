@@ -252,3 +252,50 @@ def test_the_database_refuses_two_entries_naming_the_same_predecessor(db):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         services.entry_insert(fork, connections["default"])
+
+
+def test_the_insert_passes_through_django_execute_wrappers(db):
+    seen: list[str] = []
+
+    def spy(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        record_some(1)
+
+    assert len([sql for sql in seen if sql.startswith('INSERT INTO "audit_auditentry"')]) == 1
+
+
+def prepared_inserts() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    return [sql for sql in statements if sql.startswith('INSERT INTO "audit_auditentry"')]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.parametrize(("threshold", "prepared"), [(None, 0), (0, 1), (5, 1)])
+def test_on_postgresql_the_insert_is_prepared_only_when_the_settings_allow_it(
+    db, threshold, prepared
+):
+    """Django leaves preparing off (prepare_threshold None) for connection poolers;
+    WANGGE_DB_PREPARE_THRESHOLD turns it on, and then the INSERT is prepared at once."""
+    connection.ensure_connection()
+    raw = connection.connection
+    default, raw.prepare_threshold = raw.prepare_threshold, threshold
+    try:
+        record_some(2)
+        assert len(prepared_inserts()) == prepared
+    finally:
+        raw.prepare_threshold = default
+
+
+def test_the_prepare_threshold_comes_from_the_environment(monkeypatch):
+    from wangge.settings import database_from_url
+
+    url = "postgres://grid@db.local/wangge"
+    monkeypatch.delenv("WANGGE_DB_PREPARE_THRESHOLD", raising=False)
+    assert database_from_url(url)["OPTIONS"] == {}
+    monkeypatch.setenv("WANGGE_DB_PREPARE_THRESHOLD", "5")
+    assert database_from_url(url)["OPTIONS"] == {"prepare_threshold": 5}
