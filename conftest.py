@@ -213,7 +213,12 @@ def department_handler(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def district_admin(db):  # type: ignore[no-untyped-def]
-    return make_persona("t_district_admin", "district_admin", region=DISTRICT)
+    """Administrators must use a second factor: this one has set it up."""
+    from wangge.accounts.tests.factories import totp_enrolled
+
+    admin = make_persona("t_district_admin", "district_admin", region=DISTRICT)
+    totp_enrolled(admin)
+    return admin
 
 
 @pytest.fixture

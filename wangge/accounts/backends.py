@@ -12,10 +12,10 @@ class MembershipBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_wangge_role_perms"):
-            from wangge.accounts.selectors import roles_of
+            from wangge.accounts.selectors import roles_held
 
             granted: set[str] = set()
-            for role in roles_of(user_obj):
+            for role in roles_held(user_obj):
                 granted |= ROLE_PERMISSIONS.get(role, frozenset())
             user_obj._wangge_role_perms = granted
         return set(user_obj._wangge_role_perms) | super().get_all_permissions(user_obj, obj)

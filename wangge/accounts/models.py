@@ -31,12 +31,28 @@ class User(AbstractUser):
         default=False,
         help_text=_("Demo accounts share a published password and are exempt from changing it."),
     )
+    # The second factor (TOTP). The secret is stored as it is, not hashed: the server must
+    # compute the same codes as the phone. See docs/configuration.md.
+    totp_secret = models.CharField(_("authenticator secret"), max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(_("authenticator set up at"), null=True, blank=True)
+    totp_last_step = models.BigIntegerField(
+        _("last accepted code time step"),
+        null=True,
+        blank=True,
+        help_text=_("A code is accepted once: later codes must come from a later time step."),
+    )
 
     REQUIRED_FIELDS = ["email"]
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(totp_confirmed_at__isnull=True) | ~Q(totp_secret=""),
+                name="user_totp_confirmed_has_secret",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.username

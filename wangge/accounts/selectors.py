@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -36,3 +37,23 @@ def scope_of(user: User) -> Scope:
 
 def roles_of(user: User) -> set[str]:
     return set(active_memberships(user).values_list("role", flat=True))
+
+
+def roles_held(user: User) -> frozenset[str]:
+    """`roles_of`, asked once per user object: within a request the permission backend and
+    the second-factor rule share one query."""
+    cached: frozenset[str] | None = getattr(user, "_wangge_roles", None)
+    if cached is None:
+        cached = frozenset(roles_of(user))
+        user._wangge_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def totp_required(user: User) -> bool:
+    """Whether the person must use a second factor: superusers and holders of the roles in
+    WANGGE_TOTP_REQUIRED_ROLES; never demo accounts, whose password is published anyway."""
+    if not user.is_authenticated or user.is_demo:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_held(user) & set(settings.WANGGE_TOTP_REQUIRED_ROLES))

@@ -1,4 +1,5 @@
 from conftest import GRID_A, TEST_PASSWORD
+from wangge.accounts.tests.factories import totp_enrolled
 
 
 def test_my_access_needs_signing_in(client, db):
@@ -34,6 +35,7 @@ def test_a_resident_without_a_post_is_told_so(client, resident):
 
 
 def test_my_access_page_runs_few_queries(client, district_admin, django_assert_max_num_queries):
+    totp_enrolled(district_admin)  # administrators must have a second factor to see pages
     client.force_login(district_admin)
     with django_assert_max_num_queries(12):
         assert client.get("/accounts/me/").status_code == 200
