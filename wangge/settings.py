@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "wangge.core",
     "wangge.accounts",
     "wangge.audit",
+    "wangge.privacy",
     "wangge.regions",
+    "wangge.staff",
     "wangge.demo",
     "wangge.web",
 ]
@@ -72,8 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wangge.audit.middleware.UnknownSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wangge.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "wangge.accounts.middleware.TotpEnrolmentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,6 +123,11 @@ def database_from_url(url: str) -> dict[str, object]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
+        # Prepared statements (psycopg's prepare_threshold) stay off unless asked for: they
+        # need PgBouncer >= 1.21 with max_prepared_statements when it pools by transaction.
+        "OPTIONS": {"prepare_threshold": int(os.environ["WANGGE_DB_PREPARE_THRESHOLD"])}
+        if os.environ.get("WANGGE_DB_PREPARE_THRESHOLD")
+        else {},
     }
 
 
@@ -182,10 +191,19 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Sign-in lockout: this many failures within the window lock the account (or the address)
 # for the window, unless an administrator unlocks it sooner.
 WANGGE_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("WANGGE_LOCKOUT_ACCOUNT_FAILURES", "5"))
+# How long a purpose-bound full view of one record's personal data lasts (wangge.privacy).
+WANGGE_UNMASK_MINUTES = int(os.environ.get("WANGGE_UNMASK_MINUTES", "10"))
 WANGGE_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("WANGGE_LOCKOUT_ADDRESS_FAILURES", "20"))
 WANGGE_LOCKOUT_MINUTES = int(os.environ.get("WANGGE_LOCKOUT_MINUTES", "30"))
+# The second factor (TOTP): holders of these roles, and superusers, must set it up.
+WANGGE_TOTP_REQUIRED_ROLES = env_list("WANGGE_TOTP_REQUIRED_ROLES", "district_admin,system_admin")
+WANGGE_TOTP_ISSUER = os.environ.get("WANGGE_TOTP_ISSUER", "wangge")
 SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "wangge.audit.views.csrf_failure"  # records the refusal in the audit log
+# Audit entries older than this many days move to archive files (`wangge audit archive`);
+# empty or 0 keeps them in the database forever. Under 180 is refused (a system check).
+WANGGE_AUDIT_RETENTION_DAYS = int(os.environ.get("WANGGE_AUDIT_RETENTION_DAYS") or 0)
 X_FRAME_OPTIONS = "DENY"
 
 # Base-map tiles: none by default; the map draws the grids on a plain background.

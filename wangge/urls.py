@@ -14,5 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("regions/", include("wangge.regions.urls")),
     path("audit/", include("wangge.audit.urls")),
+    path("staff/", include("wangge.staff.urls")),
+    path("privacy/", include("wangge.privacy.urls")),
     path("", include("wangge.web.urls")),
 ]
+
+# Error pages: a 403 is recorded in the audit log; a 404 is not (see wangge.audit.views).
+handler403 = "wangge.audit.views.permission_denied"
+handler404 = "wangge.audit.views.page_not_found"

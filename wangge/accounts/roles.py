@@ -15,25 +15,31 @@ MANAGE_GRID_STAFF = (
     "regions.change_gridassignment",
 )
 VIEW_AUDIT = "audit.view_auditentry"
+UNMASK_PERSONAL = "privacy.unmask_personal"
+VIEW_READS = "privacy.view_reads"
 EXPORT_AUDIT = "audit.export_auditentry"
+VIEW_STAFF = ("accounts.view_user", "accounts.view_membership", "accounts.view_department")
 MANAGE_MEMBERSHIPS = (
-    "accounts.view_user",
-    "accounts.view_membership",
+    *VIEW_STAFF,
+    "accounts.add_user",
+    "accounts.change_user",
     "accounts.add_membership",
     "accounts.change_membership",
-    "accounts.view_department",
+    "accounts.change_department",
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({VIEW_REGIONS}),
     Role.GRID_LEADER: frozenset({VIEW_REGIONS}),
     Role.VILLAGE_CADRE: frozenset({VIEW_REGIONS}),
-    Role.DISPATCHER: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF}),
+    Role.DISPATCHER: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *VIEW_STAFF, UNMASK_PERSONAL}),
     Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS}),
-    Role.DISTRICT_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS}),
+    Role.DISTRICT_ADMIN: frozenset(
+        {VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS, UNMASK_PERSONAL}
+    ),
     Role.LEADER: frozenset({VIEW_REGIONS}),
-    Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT}),
-    Role.SYSTEM_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_MEMBERSHIPS}),
+    Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT, VIEW_READS}),
+    Role.SYSTEM_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS}),
 }
 
 CAPABILITY_LABELS = {
@@ -43,9 +49,31 @@ CAPABILITY_LABELS = {
     "regions.change_gridassignment": _("Change grid worker assignments"),
     VIEW_AUDIT: _("Read the audit log"),
     EXPORT_AUDIT: _("Export the audit log"),
+    UNMASK_PERSONAL: _("See personal data in full, for a stated purpose"),
+    VIEW_READS: _("See who read a record in full"),
     "accounts.view_user": _("View users"),
     "accounts.view_membership": _("View posts"),
+    "accounts.add_user": _("Create user accounts"),
+    "accounts.change_user": _("Change user accounts and set passwords"),
     "accounts.add_membership": _("Give posts"),
     "accounts.change_membership": _("Change posts"),
     "accounts.view_department": _("View departments"),
+    "accounts.change_department": _("Change departments and the categories they handle"),
+}
+
+# Which posts a holder of each role may give to others (no one may give posts to
+# themselves). Separation of duties: the district office staffs grids, townships and
+# departments; only the system administrator gives administrator and auditor posts.
+ROLE_GRANTS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_ADMIN: frozenset(
+        {
+            Role.GRID_WORKER,
+            Role.GRID_LEADER,
+            Role.VILLAGE_CADRE,
+            Role.DISPATCHER,
+            Role.DEPARTMENT_HANDLER,
+            Role.LEADER,
+        }
+    ),
+    Role.SYSTEM_ADMIN: frozenset(Role.values),
 }

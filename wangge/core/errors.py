@@ -29,3 +29,8 @@ class ImportFailed(Exception):
     def __init__(self, problems: list[ImportProblem]):
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class EditConflict(Exception):
+    """Someone else changed the record since it was read; nothing was written. The message
+    says what to do (reload and redo the change)."""

@@ -151,10 +151,24 @@ def staff_grids(grid_codes: list[str], rng: random.Random) -> int:
         leader = f"v{code[:12]}"
         if code[:12] not in villages_staffed:
             villages_staffed.add(code[:12])
-            users.append(User(username=leader, name=person_name(rng), password=unusable))
+            users.append(
+                User(
+                    username=leader,
+                    name=person_name(rng),
+                    mobile=synthetic_mobile(rng),
+                    password=unusable,
+                )
+            )
             posts.append((leader, Role.GRID_LEADER, code[:12]))
         worker = f"g{code}"
-        users.append(User(username=worker, name=person_name(rng), password=unusable))
+        users.append(
+            User(
+                username=worker,
+                name=person_name(rng),
+                mobile=synthetic_mobile(rng),
+                password=unusable,
+            )
+        )
         posts.append((worker, Role.GRID_WORKER, code))
         assignments += [(code, leader, GridRole.LEADER), (code, worker, GridRole.FULL_TIME)]
     User.objects.bulk_create(users, batch_size=1000)
@@ -176,6 +190,12 @@ def staff_grids(grid_codes: list[str], rng: random.Random) -> int:
         batch_size=1000,
     )
     return len(users)
+
+
+def synthetic_mobile(rng: random.Random) -> str:
+    """A made-up number in the 199 range with 0000 in the middle, so that nobody mistakes
+    demo data for a real person's."""
+    return f"1990000{rng.randrange(10_000):04d}"
 
 
 DEMO_USERNAMES = [
@@ -224,7 +244,9 @@ def create_logins(first_grid: str) -> list[DemoLogin]:
         user = (
             person
             if isinstance(person, User)
-            else User.objects.create(username=person, name=person_name(rng), password=password)
+            else User.objects.create(
+                username=person, name=person_name(rng), password=password, is_demo=True
+            )
         )
         Membership.objects.create(
             user=user,

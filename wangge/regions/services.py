@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -10,10 +11,12 @@ import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from wangge.accounts.models import User
+from wangge.audit.services import record
 from wangge.core.errors import ImportFailed, ImportProblem
 from wangge.regions.importers import (
     GRID_SIZE,
@@ -21,7 +24,14 @@ from wangge.regions.importers import (
     parse_boundary_geojson,
     parse_division_csv,
 )
-from wangge.regions.models import BoundaryVersion, GridAssignment, GridRole, Level, Region
+from wangge.regions.models import (
+    CODE_LENGTHS,
+    BoundaryVersion,
+    GridAssignment,
+    GridRole,
+    Level,
+    Region,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,25 @@ def divisions_import(*, actor: User | None, text: str, crs: str | None) -> Impor
             region.save()
         for row in sorted(rows, key=lambda row: len(row.code)):
             region_upsert_from_row(row)
-    return ImportSummary(created=len(rows) - len(existing) + len(ancestors), updated=len(existing))
+        summary = ImportSummary(
+            created=len(rows) - len(existing) + len(ancestors), updated=len(existing)
+        )
+        record(
+            actor=actor,
+            action="regions.divisions_imported",
+            details={"created": summary.created, "updated": summary.updated},
+            region_code=common_prefix([row.code for row in rows]),
+        )
+    return summary
+
+
+def common_prefix(codes: Sequence[str]) -> str:
+    """The deepest region code that all of these lie in ("" when none): the audit region."""
+    prefix = os.path.commonprefix(list(codes)) if codes else ""
+    for length in sorted(CODE_LENGTHS.values(), reverse=True):
+        if len(prefix) >= length:
+            return prefix[:length]
+    return ""
 
 
 def missing_ancestors(rows: Sequence[DivisionRow]) -> list[Region]:
@@ -150,6 +178,7 @@ class StoredBoundary:
 
 def boundaries_set(*, actor: User | None, boundaries: Iterable[tuple[str, BaseGeometry]]) -> None:
     """Write boundaries of existing regions; a region without a centre gets the label point."""
+    codes: list[str] = []
     with transaction.atomic():
         for code, geometry in boundaries:
             if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
@@ -159,7 +188,14 @@ def boundaries_set(*, actor: User | None, boundaries: Iterable[tuple[str, BaseGe
             region = Region.objects.select_for_update().get(code=code)
             StoredBoundary.of(geometry).apply(region)
             region.save()
+            codes.append(code)
         boundary_version_bump()
+        record(
+            actor=actor,
+            action="regions.boundaries_set",
+            details={"regions": len(codes), "first": codes[:1]},
+            region_code=common_prefix(codes),
+        )
 
 
 def grids_create(
@@ -175,6 +211,12 @@ def grids_create(
             regions.append(region)
         created = Region.objects.bulk_create(regions, batch_size=500)
         boundary_version_bump()
+        record(
+            actor=actor,
+            action="regions.grids_created",
+            details={"grids": len(created)},
+            region_code=common_prefix([region.code for region in created]),
+        )
     return created
 
 
@@ -186,6 +228,7 @@ def grid_assign(
     role: str,
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
+    request: HttpRequest | None = None,
 ) -> GridAssignment:
     if grid.level != Level.GRID:
         raise ValidationError(_("Grid workers can only be assigned to grids."))
@@ -195,5 +238,14 @@ def grid_assign(
         grid=grid, user=user, role=role, starts_on=starts_on, ends_on=ends_on
     )
     assignment.full_clean()
-    assignment.save()
+    with transaction.atomic():
+        assignment.save()
+        record(
+            actor=actor,
+            action="regions.grid_assigned",
+            target=user,
+            details={"grid": grid.code, "role": role, "starts_on": starts_on.isoformat()},
+            request=request,
+            region_code=grid.code,
+        )
     return assignment

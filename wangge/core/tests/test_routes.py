@@ -8,8 +8,17 @@ from django.urls import get_resolver, path, reverse
 from wangge.core.api import api
 from wangge.core.routes import AccessRule, access, api_routes, unguarded, url_routes
 
-# Values for path parameters, by name, so every route can be requested.
-EXAMPLE_KWARGS = {"code": "620502"}
+# Values for path parameters, by name, so every route can be requested. The pages refuse a
+# user without their permission before they look the record up, so these need not exist.
+EXAMPLE_KWARGS = {
+    "code": "620502",
+    "user_id": 1,
+    "membership_id": 1,
+    "assignment_id": 1,
+    "department_code": "police-620502001",
+    "kind": "staff",
+    "target_id": "1",
+}
 NOT_CHECKED_HERE = {"admin:*", "logout", "set_language"}  # Django's own, POST-only or admin
 
 
@@ -92,9 +101,80 @@ def test_each_api_operation_answers_strangers_by_its_rule(client, db, route):
     assert response.status_code in expected
 
 
-def test_no_route_is_scoped_yet_without_an_outsider_check():
-    """Scoped routes must be checked with an outsider persona (404); add them to
-    OUTSIDER_URLS in this file as they appear, and this test keeps the list complete."""
-    outsider_urls: dict[str, str] = {}
+# For every scoped route: the persona that holds the route's capability, and a URL to a record
+# of the same kind outside that persona's scope (built from the `outsider` persona, a grid
+# worker in a township far from the dispatcher's). Each must answer 404.
+def outsider_post(outsider):  # type: ignore[no-untyped-def]
+    return outsider.memberships.get().pk
+
+
+def outsider_assignment(outsider):  # type: ignore[no-untyped-def]
+    from wangge.regions.models import GridAssignment
+
+    return GridAssignment.objects.filter(grid__code__startswith="620502103").first().pk
+
+
+OUTSIDER_URLS = {
+    "staff:detail": ("dispatcher", lambda o: reverse("staff:detail", args=[o.pk])),
+    "staff:post_give": (
+        "district_township_admin",
+        lambda o: reverse("staff:post_give", args=[o.pk]),
+    ),
+    "staff:grid_assign": ("dispatcher", lambda o: reverse("staff:grid_assign", args=[o.pk])),
+    "staff:password_set": (
+        "district_township_admin",
+        lambda o: reverse("staff:password_set", args=[o.pk]),
+    ),
+    "staff:post_end": (
+        "district_township_admin",
+        lambda o: reverse("staff:post_end", args=[outsider_post(o)]),
+    ),
+    "staff:grid_end": (
+        "dispatcher",
+        lambda o: reverse("staff:grid_end", args=[outsider_assignment(o)]),
+    ),
+    "staff:department": (
+        "dispatcher",
+        lambda o: reverse("staff:department", args=["police-620502103"]),
+    ),
+    "GET staff/{user_id}": ("dispatcher", lambda o: f"/api/v1/staff/{o.pk}"),
+    "privacy:unmask": ("dispatcher", lambda o: reverse("privacy:unmask", args=["staff", o.pk])),
+    "privacy:reads": (
+        "township_auditor",
+        lambda o: reverse("privacy:reads", args=["staff", o.pk]),
+    ),
+}
+
+
+@pytest.fixture
+def township_auditor(db):  # type: ignore[no-untyped-def]
+    from conftest import TOWNSHIP, make_persona
+
+    return make_persona("t_township_auditor", "auditor", region=TOWNSHIP)
+
+
+@pytest.fixture
+def district_township_admin(db):  # type: ignore[no-untyped-def]
+    """One who holds the capabilities of a district administrator, posted in one township:
+    the outsider for administration routes."""
+    from conftest import TOWNSHIP, make_persona
+    from wangge.accounts.tests.factories import totp_enrolled
+
+    admin = make_persona("t_township_admin", "district_admin", region=TOWNSHIP)
+    totp_enrolled(admin)
+    return admin
+
+
+def test_every_scoped_route_has_an_outsider_check():
     scoped = [route.name for route in all_routes() if route.rule and route.rule.scoped]
-    assert sorted(scoped) == sorted(outsider_urls)
+    assert sorted(scoped) == sorted(OUTSIDER_URLS)
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDER_URLS))
+def test_each_scoped_route_answers_an_outsider_not_found(client, request, outsider, name):
+    persona_name, url_for_record = OUTSIDER_URLS[name]
+    client.force_login(request.getfixturevalue(persona_name))
+
+    response = client.get(url_for_record(outsider))
+
+    assert response.status_code == 404
