@@ -59,6 +59,8 @@ def signin_unlock(
         condition |= Q(address=address)
     with transaction.atomic():
         deleted, _ = SignInFailure.objects.filter(condition).delete()
+        details = {"username": username or "", "address": address or "", "cleared": deleted}
+        record(actor=actor, action="auth.unlocked", details=details)
     return deleted
 
 
@@ -69,10 +71,13 @@ def password_set_by_administrator(*, actor: User | None, user: User, password: s
     user.save(update_fields=["password", "must_change_password"])
 
 
-def password_changed_by_owner(*, user: User) -> None:
-    if user.must_change_password:
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
+def password_changed_by_owner(*, user: User, request: HttpRequest | None = None) -> None:
+    """Django's form has saved the new password; clear the forced change and record it."""
+    with transaction.atomic():
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        record(actor=user, action="auth.password_changed", target=user, request=request)
 
 
 def totp_enrol(*, user: User, secret: str, code: str, request: HttpRequest | None = None) -> None:

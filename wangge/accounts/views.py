@@ -222,6 +222,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        services.password_changed_by_owner(user=form.user)
+        services.password_changed_by_owner(user=form.user, request=self.request)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -17,3 +17,7 @@ class AuditConfig(AppConfig):
         signals.user_login_failed.connect(
             receivers.sign_in_failed, dispatch_uid="audit.sign_in_failed"
         )
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
+
+        post_save.connect(receivers.admin_logged, sender=LogEntry, dispatch_uid="audit.admin")

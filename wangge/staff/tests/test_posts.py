@@ -155,3 +155,20 @@ def test_a_dispatcher_may_not_give_posts(signed_in, dispatcher, grid_worker_a, o
 
     assert client.get(reverse("staff:post_give", args=[grid_worker_a.pk])).status_code == 403
     assert client.get(reverse("staff:post_give", args=[outsider.pk])).status_code == 404
+
+
+def test_a_grid_worker_trying_to_give_themselves_a_post_is_refused_and_recorded(
+    signed_in, grid_worker_a
+):
+    before = Membership.objects.filter(user=grid_worker_a).count()
+
+    response = signed_in(grid_worker_a).post(
+        reverse("staff:post_give", args=[grid_worker_a.pk]),
+        {"role": "district_admin", "unit": "620502", "starts_on": "2026-03-01"},
+    )
+
+    assert response.status_code == 403
+    assert Membership.objects.filter(user=grid_worker_a).count() == before
+    entry = entries("access.denied").get()
+    assert entry.actor_id == grid_worker_a.pk
+    assert entry.details["path"] == reverse("staff:post_give", args=[grid_worker_a.pk])
