@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "wangge.privacy",
     "wangge.regions",
     "wangge.staff",
+    "wangge.people",
     "wangge.demo",
     "wangge.web",
 ]

@@ -16,6 +16,23 @@ MANAGE_GRID_STAFF = (
 )
 VIEW_AUDIT = "audit.view_auditentry"
 UNMASK_PERSONAL = "privacy.unmask_personal"
+VIEW_REGISTER = (
+    "people.view_person",
+    "people.view_household",
+    "people.view_house",
+    "people.view_organisation",
+)
+KEEP_REGISTER = (
+    *VIEW_REGISTER,
+    "people.add_person",
+    "people.change_person",
+    "people.add_household",
+    "people.change_household",
+    "people.add_house",
+    "people.change_house",
+    "people.add_organisation",
+    "people.change_organisation",
+)
 VIEW_READS = "privacy.view_reads"
 EXPORT_AUDIT = "audit.export_auditentry"
 VIEW_STAFF = ("accounts.view_user", "accounts.view_membership", "accounts.view_department")
@@ -29,15 +46,33 @@ MANAGE_MEMBERSHIPS = (
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset({VIEW_REGIONS}),
-    Role.GRID_LEADER: frozenset({VIEW_REGIONS}),
-    Role.VILLAGE_CADRE: frozenset({VIEW_REGIONS}),
-    Role.DISPATCHER: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *VIEW_STAFF, UNMASK_PERSONAL}),
+    Role.GRID_WORKER: frozenset({VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL}),
+    Role.GRID_LEADER: frozenset({VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL}),
+    Role.VILLAGE_CADRE: frozenset({VIEW_REGIONS, *VIEW_REGISTER}),
+    Role.DISPATCHER: frozenset(
+        {
+            VIEW_REGIONS,
+            *MANAGE_GRID_STAFF,
+            *VIEW_STAFF,
+            UNMASK_PERSONAL,
+            *KEEP_REGISTER,
+            "people.export_person",
+            "people.merge_person",
+        }
+    ),
     Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS}),
     Role.DISTRICT_ADMIN: frozenset(
-        {VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS, UNMASK_PERSONAL}
+        {
+            VIEW_REGIONS,
+            *MANAGE_GRID_STAFF,
+            *MANAGE_MEMBERSHIPS,
+            UNMASK_PERSONAL,
+            *KEEP_REGISTER,
+            "people.export_person",
+            "people.merge_person",
+        }
     ),
-    Role.LEADER: frozenset({VIEW_REGIONS}),
+    Role.LEADER: frozenset({VIEW_REGIONS, *VIEW_REGISTER}),
     Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT, VIEW_READS}),
     Role.SYSTEM_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS}),
 }
@@ -51,6 +86,20 @@ CAPABILITY_LABELS = {
     EXPORT_AUDIT: _("Export the audit log"),
     UNMASK_PERSONAL: _("See personal data in full, for a stated purpose"),
     VIEW_READS: _("See who read a record in full"),
+    "people.view_person": _("View people in the register"),
+    "people.add_person": _("Register people"),
+    "people.change_person": _("Update, move and close records of people"),
+    "people.view_household": _("View households"),
+    "people.add_household": _("Register households"),
+    "people.change_household": _("Update households"),
+    "people.view_house": _("View houses"),
+    "people.add_house": _("Register houses"),
+    "people.change_house": _("Update houses"),
+    "people.view_organisation": _("View organisations"),
+    "people.add_organisation": _("Register organisations"),
+    "people.change_organisation": _("Update organisations"),
+    "people.export_person": _("Export lists of people"),
+    "people.merge_person": _("Merge duplicate records of people"),
     "accounts.view_user": _("View users"),
     "accounts.view_membership": _("View posts"),
     "accounts.add_user": _("Create user accounts"),
