@@ -10,9 +10,11 @@
    chain lock taken once, the head remembered), committed. On PostgreSQL each INSERT goes
    with server-side parameters, and as a prepared statement with --prepare-threshold (the
    deployment switch WANGGE_DB_PREPARE_THRESHOLD, off by default).
-3. Baseline, same run, same table: the same rows built as model instances and written with
-   one `bulk_create` in one transaction, then rolled back so the chain stays whole. Both
-   timings are taken inside the open transaction; the commit of step 2 is shown apart.
+3. Baselines, same run, same table, each in one transaction then rolled back so the chain
+   stays whole: the same rows built as model instances and written with one `bulk_create`;
+   and the same rows, prepared beforehand, through the driver alone (sqlite3 `executemany`,
+   PostgreSQL `COPY`). Timings are taken inside the open transaction; the commit of step 2
+   is shown apart.
 4. The chain filled up to --verify-rows entries with `record()`, then `chain_verify()`.
 """
 
@@ -125,6 +127,66 @@ def bare_rows(count: int, actor: Any) -> float:
     return seconds
 
 
+def raw_rows(count: int, actor: Any) -> list[tuple[Any, ...]]:
+    """The same rows as the driver receives them, built before timing."""
+    import json
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from wangge.audit.services import INSERTED_FIELDS
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = []
+    for number in range(count):
+        values = {
+            "at": now,
+            "actor_id": actor.pk,
+            "actor_label": actor.username,
+            "action": "person.read_unmasked",
+            "target_type": "accounts.user",
+            "target_id": str(actor.pk),
+            "target_label": str(actor),
+            "region_code": REGION,
+            "purpose": "核实住户信息",
+            "details": json.dumps({"row": number, "fields": ["id_number", "mobile"]}),
+            "ip": "10.62.5.2",
+            "prev_hash": f"d{number:063x}",
+            "hash": f"e{number:063x}",
+        }
+        rows.append(tuple(values[field.attname] for field in INSERTED_FIELDS))
+    return rows
+
+
+def bare_driver_rows(count: int, actor: Any) -> float:
+    """Seconds for the same rows through the driver alone: sqlite3 executemany, or
+    PostgreSQL COPY (then rolled back)."""
+    from django.db import connection, transaction
+
+    from wangge.audit.models import AuditEntry
+    from wangge.audit.services import INSERTED_FIELDS
+
+    rows = raw_rows(count, actor)
+    columns = ", ".join(field.column for field in INSERTED_FIELDS)
+    table = AuditEntry._meta.db_table
+    with transaction.atomic():
+        raw = connection.connection
+        started = time.perf_counter()
+        if connection.vendor == "sqlite":
+            marks = ", ".join("?" * len(INSERTED_FIELDS))
+            raw.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        else:
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
 def timed_commit(function: Any, *args: Any) -> tuple[float, float]:
     started = time.perf_counter()
     inside = function(*args)
@@ -154,6 +216,7 @@ def main() -> None:
 
         django.setup()
         from django.core.management import call_command
+        from django.db import connection
 
         from wangge.accounts.models import User
         from wangge.audit.selectors import chain_verify
@@ -166,13 +229,17 @@ def main() -> None:
 
         ours, commit = timed_commit(record_rows, options.rows, actor)
         bare = bare_rows(options.rows, actor)
+        driver = bare_driver_rows(options.rows, actor)
         rows = options.rows
+        driver_name = "executemany" if connection.vendor == "sqlite" else "COPY"
         print(
             f"{rows:,} rows, one transaction each:\n"
             f"  bare bulk_create : {bare:7.2f} s  {rows / bare:10,.0f} rows/s\n"
+            f"  driver {driver_name:<10}: {driver:7.2f} s  {rows / driver:10,.0f} rows/s\n"
             f"  record()         : {ours:7.2f} s  {rows / ours:10,.0f} rows/s"
             f"  (commit {commit:.2f} s more)\n"
-            f"  ratio record() / bare: {bare / ours:.2f}"
+            f"  ratio record() / bare bulk_create: {bare / ours:.2f}\n"
+            f"  ratio record() / driver {driver_name}: {driver / ours:.2f}"
         )
         started = time.perf_counter()
         written = rows
