@@ -6,6 +6,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shapely
 from django.contrib.auth.hashers import make_password
@@ -15,6 +16,9 @@ from wangge.accounts.models import Department, DepartmentKind, Membership, Role,
 from wangge.demo.geometry import TownshipSeed, VillageSeed, derive_district
 from wangge.regions import services as region_services
 from wangge.regions.models import GridAssignment, GridRole, Level, Region
+
+if TYPE_CHECKING:
+    from wangge.demo.population import PopulationSummary
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DIVISIONS_FILE = DATA_DIR / "divisions-620502.csv"
@@ -46,14 +50,21 @@ class DemoSummary:
     grids: int
     workers: int
     logins: list[DemoLogin]
+    population: "PopulationSummary | None" = None
 
 
 def district_loaded() -> bool:
     return Region.objects.filter(code=DISTRICT_CODE, boundary__isnull=False).exists()
 
 
-def demo_district_load(*, seed: int = 620502) -> DemoSummary:
-    """Everything in one transaction: a failed load leaves nothing behind."""
+def demo_district_load(
+    *, seed: int = 620502, scale: str = "small", people: int | None = None
+) -> DemoSummary:
+    """Everything in one transaction: a failed load leaves nothing behind. The synthetic
+    population is `scale` small (a few villages) or district (every grid, or `people`)."""
+    # Imported here: the population module reuses this module's name parts.
+    from wangge.demo.population import population_load
+
     with transaction.atomic():
         region_services.divisions_import(
             actor=None, text=DIVISIONS_FILE.read_text(encoding="utf-8"), crs="gcj02"
@@ -88,12 +99,14 @@ def demo_district_load(*, seed: int = 620502) -> DemoSummary:
         workers = staff_grids(sorted(derived.grids), random.Random(seed))
         create_departments()
         logins = create_logins(sorted(derived.grids)[0])
+        population = population_load(scale=scale, people=people, seed=seed)
     return DemoSummary(
         townships=len(derived.townships),
         villages=len(derived.villages),
         grids=len(derived.grids),
         workers=workers,
         logins=logins,
+        population=population,
     )
 
 

@@ -20,6 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="rebuild the demo database")
         parser.add_argument("--no-serve", action="store_true", help="build it, then stop")
+        parser.add_argument(
+            "--scale",
+            choices=["small", "district"],
+            default="small",
+            help="synthetic residents: small (~3,000 in a few villages) or district (~650,000)",
+        )
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,7 +35,7 @@ class Command(BaseCommand):
         if services.district_loaded():
             self.stdout.write("The demo district is already loaded; reusing it (--reset rebuilds).")
         else:
-            self.build()
+            self.build(options["scale"])
         self.print_logins()
         if not options["no_serve"]:
             self.stdout.write(f"Serving on http://{options['addr']}/  (Ctrl+C stops)")
@@ -46,15 +52,22 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("Emptied the database")
 
-    def build(self) -> None:
-        self.stdout.write("Building the demo district 620502 秦州区 …")
+    def build(self, scale: str) -> None:
+        self.stdout.write(f"Building the demo district 620502 秦州区 ({scale} population) …")
         started = time.monotonic()
-        summary = services.demo_district_load()
+        summary = services.demo_district_load(scale=scale)
         self.stdout.write(
             f"Loaded {summary.townships} townships, {summary.villages} villages and communities, "
             f"{summary.grids} grids and {summary.workers} grid workers "
             f"in {time.monotonic() - started:.1f} s."
         )
+        if summary.population:
+            counts = summary.population
+            categories = ", ".join(f"{kind} {n:,}" for kind, n in sorted(counts.categories.items()))
+            self.stdout.write(
+                f"Residents: {counts.people:,} people in {counts.households:,} households and "
+                f"{counts.houses:,} houses ({categories}); {counts.organisations:,} organisations."
+            )
 
     def print_logins(self) -> None:
         self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
