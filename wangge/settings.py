@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks.backends.database",
     "wangge.core",
     "wangge.accounts",
     "wangge.audit",
@@ -212,6 +214,18 @@ WANGGE_TILE_URL = os.environ.get("WANGGE_TILE_URL", "")
 WANGGE_TILE_ATTRIBUTION = os.environ.get("WANGGE_TILE_ATTRIBUTION", "")
 # The region the deployment governs: the root of every scope and the map's home.
 WANGGE_ROOT_REGION = os.environ.get("WANGGE_ROOT_REGION", "620502")
+# Background work (imports, sweeps): queued in the database, run by `wangge worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "WANGGE_TASKS_BACKEND", "django_tasks.backends.database.DatabaseBackend"
+        )
+    }
+}
+# Uploaded register files larger than this are refused (bytes).
+WANGGE_IMPORT_MAX_BYTES = int(os.environ.get("WANGGE_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+# PostgreSQL: write imported rows with COPY (about 3x executemany); off = the portable path.
+WANGGE_IMPORT_COPY = env_bool("WANGGE_IMPORT_COPY", True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("regions/", include("wangge.regions.urls")),
     path("audit/", include("wangge.audit.urls")),
     path("staff/", include("wangge.staff.urls")),
+    path("people/", include("wangge.people.urls")),
     path("privacy/", include("wangge.privacy.urls")),
     path("", include("wangge.web.urls")),
 ]

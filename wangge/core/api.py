@@ -101,6 +101,9 @@ def build_api() -> NinjaAPI:
     from wangge.staff.api import router as staff_router
 
     api.add_router("/", staff_router)
+    from wangge.people.api import router as people_router
+
+    api.add_router("/", people_router)
     return api
 
 

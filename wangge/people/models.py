@@ -248,3 +248,39 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id} {self.action}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """One upload of a register file, imported in the background: its progress, its result
+    and, when rows were refused, the workbook that lists them."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("file"), max_length=200)
+    path = models.CharField(max_length=500)
+    encoding = models.CharField(max_length=8, default="auto")
+    policy = models.CharField(max_length=8, default="stop")
+    partial = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    stage = models.CharField(max_length=16, blank=True)
+    done_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error_workbook = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return self.file_name

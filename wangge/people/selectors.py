@@ -10,12 +10,15 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from wangge.core import ids
-from wangge.people.models import Person
+from wangge.people.models import Change, Person, PersonCategory
 from wangge.people.names import query_keys
+from wangge.regions.models import Region
 
 MOBILE = re.compile(r"^1\d{10}$")
 LETTERS = re.compile(r"^[a-z]+$")
@@ -31,6 +34,13 @@ class PersonFilter:
     age_to: int | None = None
 
 
+def prefix_range(field: str, prefix: str) -> Q:
+    """`field` starts with a lower-case ASCII `prefix`, as a range both engines answer from
+    a plain index (SQLite's LIKE would not use it: bench/search_people.py)."""
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": following})
+
+
 def search_condition(text: str) -> Q:
     text = text.strip()
     if not text:
@@ -41,10 +51,23 @@ def search_condition(text: str) -> Q:
         return Q(mobile=text)
     keys = query_keys(text)
     if LETTERS.match(keys):
-        return Q(name_pinyin__startswith=keys) | Q(name_initials__startswith=keys)
+        return prefix_range("name_pinyin", keys) | prefix_range("name_initials", keys)
     return (
-        Q(name__contains=keys) | Q(former_names__contains=keys) | Q(current_address__contains=text)
+        Q(name__contains=keys)
+        | Q(Contains(name_without_dots(), keys))
+        | Q(former_names__contains=keys)
+        | Q(current_address__contains=text)
     )
+
+
+def name_without_dots() -> Func:
+    """The name as `names.name_clean` leaves it, for the dots people commonly type or leave out
+    in minority names (阿卜杜·热合曼 found by 阿卜杜热合曼)."""
+    name: Func | F = F("name")
+    for dot in ("·", "•"):
+        name = Replace(name, Value(dot), Value(""))
+    assert isinstance(name, Func)
+    return name
 
 
 def born_between(age_from: int | None, age_to: int | None, today: datetime.date) -> Q:
@@ -74,3 +97,42 @@ def persons_search(people: QuerySet[Person], criteria: PersonFilter) -> QuerySet
         people = people.filter(status=criteria.status)
     people = people.filter(born_between(criteria.age_from, criteria.age_to, timezone.localdate()))
     return people.order_by("name_pinyin", "id")
+
+
+def person_history(person: Person) -> QuerySet[Change]:
+    """The record's changes, newest first, with who made them."""
+    return Change.objects.filter(record_type="person", record_id=person.pk).select_related("actor")
+
+
+def person_categories_current(person: Person) -> QuerySet[PersonCategory]:
+    return person.categories.filter(ends_on__isnull=True).order_by("kind")
+
+
+def persons_count_by_category(people: QuerySet[Person], region_code: str) -> dict[str, int]:
+    """Active people under a region, per current category, in one query."""
+    rows = (
+        PersonCategory.objects.filter(
+            person__in=people.filter(region_code__startswith=region_code, status="active"),
+            ends_on__isnull=True,
+        )
+        .values("kind")
+        .annotate(count=Count("id"))
+    )
+    return {row["kind"]: row["count"] for row in rows}
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Age in whole years on `day`."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+def with_categories(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People with their current categories prefetched (one more query per page)."""
+    current = PersonCategory.objects.filter(ends_on__isnull=True).order_by("kind")
+    return people.prefetch_related(Prefetch("categories", queryset=current))
+
+
+def grid_names(codes: set[str]) -> dict[str, str]:
+    """Names of the grids with these codes, in one query."""
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))

@@ -287,3 +287,32 @@ def person_merge(
         gone.merged_into = kept
         saved(actor, gone, "merged", {"into": kept.pk}, request)
         return saved(actor, kept, "merged_in", {"from": gone.pk}, request)
+
+
+def persons_export_record(
+    *,
+    actor: Any,
+    count: int,
+    full: bool,
+    filters: Mapping[str, Any],
+    purpose: str = "",
+    purpose_text: str = "",
+    request: HttpRequest | None = None,
+) -> None:
+    """An export of a list of people, in the audit log: how many rows, with which filters,
+    masked or in full (in full only with a purpose, checked here)."""
+    from wangge.privacy.services import purpose_checked  # privacy depends on people's kinds
+
+    text = purpose_checked(purpose, purpose_text) if full else ""
+    record(
+        actor=actor,
+        action="people.export",
+        purpose=text,
+        details={
+            "rows": count,
+            "full": full,
+            "purpose": purpose if full else "",
+            "filters": dict(filters),
+        },
+        request=request,
+    )

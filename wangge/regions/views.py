@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -64,5 +66,18 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": selectors.region_ancestors(region),
             "children": selectors.region_children_summaries(region),
             "workers": selectors.grid_workers(region.code) if region.level == "grid" else [],
+            "people_counts": people_counts(request.user, region.code),
         },
     )
+
+
+def people_counts(user: Any, region_code: str) -> list[tuple[str, str, int]]:
+    """(category, label, count) of the people within the user's reach under the region, for
+    users who may view people; empty for the others."""
+    from wangge.people import access, selectors  # people depends on regions, not back
+    from wangge.people.models import CategoryKind
+
+    if not user.has_perm(access.VIEW_PERSON):
+        return []
+    counts = selectors.persons_count_by_category(access.persons_visible_to(user), region_code)
+    return [(kind, str(label), counts.get(kind, 0)) for kind, label in CategoryKind.choices]

@@ -18,6 +18,11 @@ EXAMPLE_KWARGS = {
     "department_code": "police-620502001",
     "kind": "staff",
     "target_id": "1",
+    "person_id": 1,
+    "household_id": 1,
+    "house_id": 1,
+    "organisation_id": 1,
+    "job_id": 1,
 }
 NOT_CHECKED_HERE = {"admin:*", "logout", "set_language"}  # Django's own, POST-only or admin
 
@@ -108,6 +113,38 @@ def outsider_post(outsider):  # type: ignore[no-untyped-def]
     return outsider.memberships.get().pk
 
 
+def outsider_person(outsider):  # type: ignore[no-untyped-def]
+    from wangge.people.tests.factories import person_registered
+
+    return person_registered(region_code=outsider.memberships.get().region_id).pk
+
+
+def outsider_household(outsider):  # type: ignore[no-untyped-def]
+    from wangge.people.models import Household
+
+    return Household.objects.create(address="外乡", region_code="620502103200001").pk
+
+
+def outsider_house(outsider):  # type: ignore[no-untyped-def]
+    from wangge.people.models import House
+
+    return House.objects.create(address="外乡", region_code="620502103200001", building_use="01").pk
+
+
+def outsider_organisation(outsider):  # type: ignore[no-untyped-def]
+    from wangge.people.models import Organisation
+
+    return Organisation.objects.create(
+        name="外乡公司", kind="01", address="外乡", region_code="620502103200001"
+    ).pk
+
+
+def outsider_import_job(outsider):  # type: ignore[no-untyped-def]
+    from wangge.people.models import ImportJob
+
+    return ImportJob.objects.create(owner=outsider, file_name="外乡.csv", path="/nowhere").pk
+
+
 def outsider_assignment(outsider):  # type: ignore[no-untyped-def]
     from wangge.regions.models import GridAssignment
 
@@ -138,6 +175,29 @@ OUTSIDER_URLS = {
         lambda o: reverse("staff:department", args=["police-620502103"]),
     ),
     "GET staff/{user_id}": ("dispatcher", lambda o: f"/api/v1/staff/{o.pk}"),
+    "GET people/{person_id}": ("dispatcher", lambda o: f"/api/v1/people/{outsider_person(o)}"),
+    "PATCH people/{person_id}": ("dispatcher", lambda o: f"/api/v1/people/{outsider_person(o)}"),
+    "people:detail": ("dispatcher", lambda o: reverse("people:detail", args=[outsider_person(o)])),
+    "people:edit": ("dispatcher", lambda o: reverse("people:edit", args=[outsider_person(o)])),
+    "people:move": ("dispatcher", lambda o: reverse("people:move", args=[outsider_person(o)])),
+    "people:close": ("dispatcher", lambda o: reverse("people:close", args=[outsider_person(o)])),
+    "people:household": (
+        "dispatcher",
+        lambda o: reverse("people:household", args=[outsider_household(o)]),
+    ),
+    "people:house": ("dispatcher", lambda o: reverse("people:house", args=[outsider_house(o)])),
+    "people:organisation": (
+        "dispatcher",
+        lambda o: reverse("people:organisation", args=[outsider_organisation(o)]),
+    ),
+    "people:import_job": (
+        "dispatcher",
+        lambda o: reverse("people:import_job", args=[outsider_import_job(o)]),
+    ),
+    "people:import_problems": (
+        "dispatcher",
+        lambda o: reverse("people:import_problems", args=[outsider_import_job(o)]),
+    ),
     "privacy:unmask": ("dispatcher", lambda o: reverse("privacy:unmask", args=["staff", o.pk])),
     "privacy:reads": (
         "township_auditor",

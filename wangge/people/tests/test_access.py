@@ -23,7 +23,12 @@ def neighbours(db):  # type: ignore[no-untyped-def]
 def test_a_grid_worker_sees_only_the_people_of_their_grid(grid_worker_a, neighbours):
     own, neighbour, _far = neighbours
 
-    assert list(access.persons_visible_to(grid_worker_a)) == [own]
+    mine = {person.pk for person in neighbours}
+    visible = access.persons_visible_to(grid_worker_a).filter(pk__in=mine)
+    assert list(visible) == [own]
+    assert (
+        not access.persons_visible_to(grid_worker_a).exclude(region_code="620502001001001").exists()
+    )
     with pytest.raises(Http404):
         access.person_get_for(grid_worker_a, neighbour.pk)
     assert AuditEntry.objects.filter(action="access.out_of_scope").count() == 1
@@ -32,7 +37,13 @@ def test_a_grid_worker_sees_only_the_people_of_their_grid(grid_worker_a, neighbo
 def test_a_dispatcher_sees_their_township(dispatcher, neighbours):
     own, neighbour, far = neighbours
 
-    assert set(access.persons_visible_to(dispatcher)) == {own, neighbour}
+    mine = {person.pk for person in neighbours}
+    assert set(access.persons_visible_to(dispatcher).filter(pk__in=mine)) == {own, neighbour}
+    assert (
+        not access.persons_visible_to(dispatcher)
+        .exclude(region_code__startswith="620502001")
+        .exists()
+    )
     with pytest.raises(Http404):
         access.person_get_for(dispatcher, far.pk)
 

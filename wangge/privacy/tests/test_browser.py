@@ -64,8 +64,9 @@ def test_an_administrator_states_a_purpose_sees_the_mobile_and_the_read_is_liste
     page.screenshot(path=SHOTS / "privacy-reads.png", full_page=True)
 
 
-def test_a_grid_worker_is_refused_the_purpose_form(page, site_url):
-    sign_in(page, site_url, "gridworker")
+def test_a_leader_is_refused_the_purpose_form(page, site_url):
+    """Leaders read the register masked; they hold no right to see personal data in full."""
+    sign_in(page, site_url, "leader")
 
     response = page.goto(f"{site_url}/privacy/unmask/staff/1/")
 

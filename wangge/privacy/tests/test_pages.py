@@ -122,9 +122,9 @@ def test_an_empty_post_is_refused_with_both_fields_marked(unmasker_client, membe
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_user_without_the_capability_is_refused_and_nothing_is_written(
-    client, grid_worker_b, member, method
+    client, leader, member, method
 ):
-    client.force_login(grid_worker_b)
+    client.force_login(leader)
     before = written()
 
     response = getattr(client, method)(unmask_url(member), form())
@@ -148,7 +148,7 @@ def test_a_record_out_of_scope_is_not_found_and_nothing_is_written(
 
 @pytest.mark.parametrize(
     "url",
-    ["/privacy/unmask/person/{pk}/", "/privacy/unmask/staff/abc/", "/privacy/unmask/staff/0/"],
+    ["/privacy/unmask/nosuchkind/{pk}/", "/privacy/unmask/staff/abc/", "/privacy/unmask/staff/0/"],
 )
 def test_an_unknown_kind_or_key_is_not_found_and_nothing_is_written(unmasker_client, member, url):
     before = written()
@@ -226,7 +226,8 @@ def test_who_read_is_refused_without_its_capability(client, unmasker, member):
 
 
 @pytest.mark.parametrize(
-    "url", ["/privacy/reads/person/{pk}/", "/privacy/reads/staff/abc/", "/privacy/reads/staff/0/"]
+    "url",
+    ["/privacy/reads/nosuchkind/{pk}/", "/privacy/reads/staff/abc/", "/privacy/reads/staff/0/"],
 )
 def test_who_read_of_an_unknown_kind_or_key_is_not_found(client, reads_auditor, member, url):
     client.force_login(reads_auditor)

@@ -111,11 +111,11 @@ def test_asking_about_an_earlier_moment_reads_the_grants_again(unmasker, member)
     assert selectors.unmask_active(unmasker, "staff", member.pk, now=NOW) is not None
 
 
-def test_a_user_without_the_capability_is_refused_and_nothing_is_written(grid_worker_b, member):
+def test_a_user_without_the_capability_is_refused_and_nothing_is_written(leader, member):
     before = written()
 
     with pytest.raises(PermissionDenied):
-        grant_for(grid_worker_b, member)
+        grant_for(leader, member)
 
     assert written() == before
 

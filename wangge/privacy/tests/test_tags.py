@@ -28,8 +28,8 @@ def test_a_user_who_may_unmask_sees_the_mask_and_a_link_back_to_the_page(unmaske
     assert f'href="/privacy/unmask/staff/{member.pk}/?next=%2Fstaff%2Fpeople%2F%3Fpage%3D2"' in html
 
 
-def test_a_user_who_may_not_unmask_sees_the_mask_only(grid_worker_b, member):
-    html = rendered(grid_worker_b, member)
+def test_a_user_who_may_not_unmask_sees_the_mask_only(leader, member):
+    html = rendered(leader, member)
 
     assert MASKED in html and "/privacy/unmask/" not in html
 
