@@ -22,46 +22,15 @@ import argparse
 import os
 import shlex
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchdb import fresh_database  # noqa: E402  (after the path is set)
+
 REGION = "620502001001001"
-
-
-@contextmanager
-def fresh_database(database_url: str | None) -> Iterator[str]:
-    """Point the settings at a new, empty database before Django starts."""
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="wangge-bench-audit-")
-        os.environ["WANGGE_DATA_DIR"] = folder
-        os.environ.pop("DATABASE_URL", None)
-        yield f"SQLite in {folder}"
-        return
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = f"wangge_bench_audit_{uuid.uuid4().hex[:8]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-bench-audit-"))
-    try:
-        yield f"PostgreSQL database {name} on {parts.hostname}"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def bench_request() -> Any:
@@ -209,7 +178,7 @@ def main() -> None:
         os.environ.pop("WANGGE_DB_PREPARE_THRESHOLD", None)
     else:
         os.environ["WANGGE_DB_PREPARE_THRESHOLD"] = str(options.prepare_threshold)
-    with fresh_database(options.database_url) as where:
+    with fresh_database(options.database_url, "audit") as where:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
         os.environ["WANGGE_DEBUG"] = "0"  # as in production: no query log kept in memory
         import django

@@ -25,47 +25,16 @@ import os
 import random
 import shlex
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchdb import fresh_database  # noqa: E402  (after the path is set)
+
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文辉建国红梅志鹏飞宇轩浩然子涵"
-
-
-@contextmanager
-def fresh_database(database_url: str | None) -> Iterator[str]:
-    """Point the settings at a new, empty database before Django starts."""
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="wangge-bench-import-")
-        os.environ["WANGGE_DATA_DIR"] = folder
-        os.environ.pop("DATABASE_URL", None)
-        yield f"SQLite in {folder}"
-        return
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = f"wangge_bench_import_{uuid.uuid4().hex[:8]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-bench-import-"))
-    try:
-        yield f"PostgreSQL database {name} on {parts.hostname}"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def grid_points() -> tuple[list[str], dict[str, tuple[float, float]]]:
@@ -187,7 +156,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="postgres://… : bench PostgreSQL instead")
     options = parser.parse_args()
     print("command:", shlex.join(["python", "bench/import_people.py", *sys.argv[1:]]))
-    with fresh_database(options.database_url) as where:
+    with fresh_database(options.database_url, "import") as where:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
         import django
 

@@ -23,47 +23,16 @@ import os
 import shlex
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchdb import fresh_database  # noqa: E402  (after the path is set)
+
 COLUMNS = "p.*"
 TABLE = "people_person p"
-
-
-@contextmanager
-def fresh_database(database_url: str | None) -> Iterator[str]:
-    """Point the settings at a new, empty database before Django starts (as bench/audit.py)."""
-    if not database_url:
-        folder = tempfile.mkdtemp(prefix="wangge-bench-search-")
-        os.environ["WANGGE_DATA_DIR"] = folder
-        os.environ.pop("DATABASE_URL", None)
-        yield f"SQLite in {folder}"
-        return
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = f"wangge_bench_search_{uuid.uuid4().hex[:8]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("WANGGE_DATA_DIR", tempfile.mkdtemp(prefix="wangge-bench-search-"))
-    try:
-        yield f"PostgreSQL database {name} on {parts.hostname}"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def samples(count: int) -> dict[str, list[Any]]:
@@ -229,7 +198,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="postgres://… : bench PostgreSQL instead")
     options = parser.parse_args()
     print("command:", shlex.join(["python", "bench/search_people.py", *sys.argv[1:]]))
-    with fresh_database(options.database_url) as where:
+    with fresh_database(options.database_url, "search") as where:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
         os.environ["WANGGE_DEBUG"] = "0"  # no query log kept in memory
         import django
