@@ -16,6 +16,7 @@ from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from wangge.core import ids
+from wangge.core.scope import prefix_q
 from wangge.people.models import Change, Person, PersonCategory
 from wangge.people.names import query_keys
 from wangge.regions.models import Region
@@ -34,13 +35,6 @@ class PersonFilter:
     age_to: int | None = None
 
 
-def prefix_range(field: str, prefix: str) -> Q:
-    """`field` starts with a lower-case ASCII `prefix`, as a range both engines answer from
-    a plain index (SQLite's LIKE would not use it: bench/search_people.py)."""
-    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": following})
-
-
 def search_condition(text: str) -> Q:
     text = text.strip()
     if not text:
@@ -51,7 +45,7 @@ def search_condition(text: str) -> Q:
         return Q(mobile=text)
     keys = query_keys(text)
     if LETTERS.match(keys):
-        return prefix_range("name_pinyin", keys) | prefix_range("name_initials", keys)
+        return prefix_q("name_pinyin", keys) | prefix_q("name_initials", keys)
     return (
         Q(name__contains=keys)
         | Q(Contains(name_without_dots(), keys))
@@ -90,7 +84,7 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 def persons_search(people: QuerySet[Person], criteria: PersonFilter) -> QuerySet[Person]:
     people = people.filter(search_condition(criteria.text))
     if criteria.region_code:
-        people = people.filter(region_code__startswith=criteria.region_code)
+        people = people.filter(prefix_q("region_code", criteria.region_code))
     if criteria.category:
         people = people.filter(categories__kind=criteria.category, categories__ends_on__isnull=True)
     if criteria.status:
@@ -112,7 +106,7 @@ def persons_count_by_category(people: QuerySet[Person], region_code: str) -> dic
     """Active people under a region, per current category, in one query."""
     rows = (
         PersonCategory.objects.filter(
-            person__in=people.filter(region_code__startswith=region_code, status="active"),
+            person__in=people.filter(prefix_q("region_code", region_code), status="active"),
             ends_on__isnull=True,
         )
         .values("kind")
