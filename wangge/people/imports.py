@@ -27,27 +27,18 @@ from wangge.core.masking import mask_identity_number
 from wangge.people.importers import COLUMNS, CellProblem, Parsed, PersonRow
 from wangge.people.models import Change, ImportJob, ImportStatus, Person, PersonCategory
 from wangge.people.names import name_keys
+from wangge.people.services import PERSON_FIELDS
 
 BATCH = 2000
 POLICIES = ("stop", "skip", "update")
+# What an import writes or updates: the fields a caller may set (but the relation to the
+# head, which belongs to the household), the search keys and the grid.
 WRITTEN_FIELDS = (
     "name",
     "former_names",
     "name_pinyin",
     "name_initials",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "native_place_code",
-    "marital_status",
-    "political_status",
-    "education",
-    "religion",
-    "occupation",
-    "mobile",
-    "registered_region_code",
-    "registered_address",
-    "current_address",
+    *(name for name in PERSON_FIELDS if name not in {"name", "former_names", "relation_to_head"}),
     "region_code",
 )
 Progress = Callable[[str, int, int], None]
