@@ -189,6 +189,19 @@ class PersonCloseForm(forms.Form):
         return on
 
 
+class PersonMergeForm(forms.Form):
+    """Two records of one person: the other one is named by its identity number (the usual
+    cause of a duplicate is a mistyped number, so the two numbers differ)."""
+
+    other_id_number = forms.CharField(label=_("Identity number of the other record"), max_length=18)
+    survivor = forms.ChoiceField(
+        label=_("Keep"),
+        choices=[("this", _("this record")), ("other", _("the other record"))],
+        widget=forms.RadioSelect,
+        initial="this",
+    )
+
+
 class FullExportForm(forms.Form):
     """An export with personal data in full: why, in the privacy pages' terms."""
 

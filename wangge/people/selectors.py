@@ -130,3 +130,13 @@ def with_categories(people: QuerySet[Person]) -> QuerySet[Person]:
 def grid_names(codes: set[str]) -> dict[str, str]:
     """Names of the grids with these codes, in one query."""
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def person_by_id_number(people: QuerySet[Person], text: str) -> Person | None:
+    """The person among `people` with this identity number (15-digit numbers converted), or
+    None for a malformed number or nobody."""
+    try:
+        number = ids.parse_identity_number(text).number
+    except ids.InvalidIdentifier:
+        return None
+    return people.filter(id_number=number).first()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/move/", views.person_move, name="move"),
     path("<int:person_id>/close/", views.person_close, name="close"),
+    path("<int:person_id>/merge/", views.person_merge, name="merge"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("houses/", views.house_list, name="houses"),
     path("houses/<int:house_id>/", views.house_detail, name="house"),

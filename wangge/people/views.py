@@ -97,6 +97,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "grid_name": selectors.grid_names({person.region_code}).get(person.region_code, ""),
             "history": [history_row(change) for change in selectors.person_history(person)[:100]],
             "can_change": user.has_perm(gate.CHANGE_PERSON),
+            "can_merge": user.has_perm(gate.MERGE_PERSON),
             "can_view_reads": user.has_perm("privacy.view_reads"),
         },
     )
@@ -267,6 +268,35 @@ def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, _("The record has been closed."))
             return redirect("people:detail", person_id=person.pk)
     title = _("Close the record of %(name)s") % {"name": person.name}
+    return form_page(request, form, title=title, person=person)
+
+
+@access("permission", permission=gate.MERGE_PERSON, scoped=True, note="merge a duplicate")
+@login_required
+@GET_POST
+def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = gate.person_get_for(request.user, person_id, action=gate.MERGE_PERSON, request=request)
+    form = forms.PersonMergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = selectors.person_by_id_number(
+            gate.persons_visible_to(request.user), form.cleaned_data["other_id_number"]
+        )
+        if other is None:
+            form.add_error("other_id_number", _("No such person within your reach."))
+        else:
+            pair = (person, other) if form.cleaned_data["survivor"] == "this" else (other, person)
+            try:
+                kept = services.person_merge(
+                    actor=request.user, survivor=pair[0], duplicate=pair[1], request=request
+                )
+            except ValidationError as error:
+                form.add_error(None, error_text(error))
+            except EditConflict as conflict:
+                form.add_error(None, str(conflict))
+            else:
+                messages.success(request, _("The two records have been merged."))
+                return redirect("people:detail", person_id=kept.pk)
+    title = _("Merge a duplicate record of %(name)s") % {"name": person.name}
     return form_page(request, form, title=title, person=person)
 
 

@@ -181,6 +181,7 @@ OUTSIDER_URLS = {
     "people:edit": ("dispatcher", lambda o: reverse("people:edit", args=[outsider_person(o)])),
     "people:move": ("dispatcher", lambda o: reverse("people:move", args=[outsider_person(o)])),
     "people:close": ("dispatcher", lambda o: reverse("people:close", args=[outsider_person(o)])),
+    "people:merge": ("dispatcher", lambda o: reverse("people:merge", args=[outsider_person(o)])),
     "people:household": (
         "dispatcher",
         lambda o: reverse("people:household", args=[outsider_household(o)]),

@@ -368,3 +368,30 @@ def test_a_sex_that_contradicts_the_identity_number_is_refused(signed_in, grid_w
 
     assert response.context["form"].errors["sex"]
     assert not Person.objects.filter(name="岑丽娜").exists()
+
+
+def test_a_dispatcher_merges_a_duplicate_and_both_histories_stay(client, dispatcher):
+    from wangge.people.models import PersonStatus
+
+    kept = person_registered(name="合并甲", region_code="620502001001001")
+    duplicate = person_registered(name="合并甲", region_code="620502001001002")
+    client.force_login(dispatcher)
+    url = reverse("people:merge", args=[kept.pk])
+
+    unknown = client.post(url, {"other_id_number": "620502198001010000", "survivor": "this"})
+    same = client.post(url, {"other_id_number": kept.id_number, "survivor": "this"})
+    assert unknown.status_code == 200 and same.status_code == 200
+    assert not Person.objects.filter(status=PersonStatus.MERGED).exists()
+
+    response = client.post(url, {"other_id_number": duplicate.id_number, "survivor": "this"})
+
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.status == PersonStatus.MERGED and duplicate.merged_into_id == kept.pk
+
+
+def test_a_grid_worker_may_not_merge(client, grid_worker_a):
+    person = person_registered(name="合并乙", region_code="620502001001001")
+    client.force_login(grid_worker_a)
+
+    assert client.get(reverse("people:merge", args=[person.pk])).status_code == 403
