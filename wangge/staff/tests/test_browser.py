@@ -85,3 +85,41 @@ def test_a_dispatcher_sees_only_the_staff_of_their_township(page, site_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(site_url + "/staff/?region=620502001&role=grid_worker")
     page.screenshot(path=SHOTS / "staff-list-dispatcher.png", full_page=True)
+
+
+def test_a_district_administrator_creates_an_account_gives_a_post_and_edits_a_department(
+    page, site_url
+):
+    sign_in(page, site_url, "districtadmin")
+
+    page.goto(site_url + "/staff/new/")
+    page.get_by_label("用户名").fill("newcomer01")
+    page.get_by_label("姓名").fill("新来的")
+    page.get_by_role("button", name="创建").click()
+    assert page.get_by_role("heading", name="账号已创建").is_visible()
+    assert page.get_by_role("cell", name="newcomer01").is_visible()
+
+    page.goto(site_url + "/staff/?text=newcomer01")
+    page.locator("table").get_by_role("link").first.click()
+    page.get_by_role("link", name="分配岗位").click()
+    page.get_by_label("岗位").select_option("grid_worker")
+    page.get_by_label("单位").fill("620502999001001")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("您的管辖范围内没有这个单位").is_visible()  # nothing saved
+    page.get_by_label("单位").fill("620502001001003")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("岗位已分配。").is_visible()
+
+    page.get_by_role("link", name="设置新密码").click()
+    page.get_by_label("新密码", exact=True).fill("Abcdefgh1234")
+    page.get_by_label("再次输入新密码").fill("Abcdefgh1234")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("密码已设置").is_visible()
+
+    page.goto(site_url + "/staff/departments/")
+    page.get_by_role("link", name="大城派出所").click()
+    page.get_by_label("承办的事项类别").fill("220 230")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("部门已保存。").is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "staff-department.png", full_page=True)
