@@ -4,11 +4,37 @@ Sources (see ../shared/design/domain-facts.md §4): GB/T 2261.1-2003 sex, GB/T 3
 ethnicities, GB/T 2261.2-2003 marital status, GB/T 4658-2006 education, GB/T 4762-1984
 political status, GB/T 4761-2008 family relationship (main codes), GB/T 31000-2015 tables
 (人户一致, 流入原因, 办证类型, 住所类型, 留守人员类型, 来华目的, 建筑用途, 出租用途, 隐患类型,
-企业类别, 社会组织类型, 关注程度). Chinese labels are the standards' own and are data, not
-translations.
+企业类别, 社会组织类型, 关注程度), GA/T 517 document codes (the ones listed in `IdType`, from
+recall of the standard: marked [C]), GB/T 2659 countries (= ISO 3166-1, from `pycountry`).
+Chinese labels are the standards' own and are data, not translations.
 """
 
+import functools
+
 from django.db import models
+
+
+class IdType(models.TextChoices):
+    """证件代码 (GA/T 517) of the document a person is registered by. Residents of the mainland
+    and holders of a Hong Kong, Macao or Taiwan residence permit have an 18-character number in
+    the GB 11643 format (code 111); foreign nationals are registered by another document."""
+
+    RESIDENT_ID = "111", "居民身份证"
+    PASSPORT = "414", "普通护照"
+    TAIWAN_PERMIT = "511", "台湾居民来往大陆通行证"
+    HONG_KONG_MACAO_PERMIT = "516", "港澳居民来往内地通行证"
+    FOREIGN_PERMANENT_RESIDENT = "553", "外国人永久居留身份证"
+    OTHER = "990", "其他证件"
+
+
+class Health(models.TextChoices):
+    """健康状况: the standard gives 01 很好 … 05 很差; the three between are inferred [C]."""
+
+    VERY_GOOD = "01", "很好"
+    GOOD = "02", "好"
+    FAIR = "03", "一般"
+    POOR = "04", "差"
+    VERY_POOR = "05", "很差"
 
 
 class Sex(models.TextChoices):
@@ -230,3 +256,21 @@ class Attention(models.TextChoices):
     HIGH = "01", "高"
     MEDIUM = "02", "中"
     LOW = "03", "低"
+
+
+def countries() -> list[tuple[str, str]]:
+    """GB/T 2659 (ISO 3166-1) countries and regions: (alpha-3 code, Chinese name), by code."""
+    return list(country_names().items())
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    chinese = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    return {
+        country.alpha_3: chinese.gettext(country.name)
+        for country in sorted(pycountry.countries, key=lambda country: country.alpha_3)
+    }

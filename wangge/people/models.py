@@ -86,7 +86,11 @@ class House(models.Model):
 class Person(models.Model):
     """One base record per person (GB/T 31000 person block), keyed by the identity number."""
 
-    id_number = models.CharField(_("identity number"), max_length=18, unique=True)
+    id_type = models.CharField(
+        _("document"), max_length=3, choices=codes.IdType.choices, default=codes.IdType.RESIDENT_ID
+    )
+    # The GB 11643 number for document 111; another document's number as printed on it.
+    id_number = models.CharField(_("identity number"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
     former_names = models.CharField(_("former names"), max_length=128, blank=True)
     # Search keys, written by the services: full pinyin and initials without separators.
@@ -153,6 +157,24 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["region_code", "status"], name="person_region_status"),
             models.Index(fields=["mobile"], name="person_mobile"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonTag(models.Model):
+    """A label the grid worker keeps on a person for the services they need (低保, 独居老人,
+    残疾人…): visible on the record and in its history, searchable, never hidden."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("tag"), max_length=20)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "person"], name="person_tag_once"),
         ]
 
     def __str__(self) -> str:
