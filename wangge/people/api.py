@@ -17,7 +17,7 @@ from wangge.core.masking import mask_address, mask_identity_number, mask_mobile
 from wangge.core.routes import access
 from wangge.core.scope import user_scope
 from wangge.people import access as gate
-from wangge.people import selectors, services
+from wangge.people import selectors, services, services_categories
 from wangge.people.forms import UNREACHABLE
 from wangge.people.models import Person
 
@@ -31,10 +31,12 @@ class PersonFilterIn(Schema):
     status: str = ""
     age_from: int | None = None
     age_to: int | None = None
+    tag: str = ""
 
 
 class PersonOut(Schema):
     id: int
+    id_type: str
     name: str
     sex: str
     birth_date: datetime.date
@@ -44,6 +46,7 @@ class PersonOut(Schema):
     region_code: str
     status: str
     categories: list[str]
+    tags: list[str]
     version: int
 
     @staticmethod
@@ -62,6 +65,10 @@ class PersonOut(Schema):
     def resolve_categories(person: Person) -> list[str]:
         return [category.kind for category in person.categories.all()]
 
+    @staticmethod
+    def resolve_tags(person: Person) -> list[str]:
+        return [tag.name for tag in person.tags.all()]
+
 
 class PersonValuesIn(Schema):
     name: str | None = None
@@ -78,11 +85,31 @@ class PersonValuesIn(Schema):
     political_status: str | None = None
 
 
+DetailValue = str | datetime.date
+
+
 class PersonRegisterIn(PersonValuesIn):
+    id_type: str = "111"
     id_number: str
     region_code: str
     name: str
-    categories: list[str] = []
+    categories: dict[str, dict[str, DetailValue]] = {}
+
+
+class CategoryIn(Schema):
+    details: dict[str, DetailValue] = {}
+    starts_on: datetime.date | None = None
+    version: int
+
+
+class CategoryEndIn(Schema):
+    on: datetime.date
+    version: int
+
+
+class TagsIn(Schema):
+    tags: list[str]
+    version: int
 
 
 class PersonUpdateIn(PersonValuesIn):
@@ -118,6 +145,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFilterIn]) -> Any:
         status=filters.status,
         age_from=filters.age_from,
         age_to=filters.age_to,
+        tag=filters.tag,
     )
     people = selectors.persons_search(gate.persons_visible_to(request.user), criteria)
     return selectors.with_categories(people)
@@ -137,15 +165,16 @@ def person_register(request: HttpRequest, payload: PersonRegisterIn) -> Any:
     if not user_scope(request.user).covers(payload.region_code):
         raise ApiError(422, "invalid", str(UNREACHABLE), {"region_code": str(UNREACHABLE)})
     values = payload.model_dump(
-        exclude_none=True, exclude={"id_number", "region_code", "categories"}
+        exclude_none=True, exclude={"id_type", "id_number", "region_code", "categories"}
     )
     try:
         person = services.person_register(
             actor=request.user,
-            id_number=payload.id_number.strip().upper(),
+            id_type=payload.id_type,
+            id_number=payload.id_number,
             region_code=payload.region_code,
             values=values,
-            categories={kind: {} for kind in payload.categories},
+            categories=payload.categories,
             request=request,
         )
     except ValidationError as error:
@@ -170,6 +199,79 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn)
             actor=request.user,
             person=person,
             values=values,
+            version=payload.version,
+            request=request,
+        )
+    except ValidationError as error:
+        raise invalid(error) from None
+    except EditConflict as error:
+        raise conflict(error) from None
+    return person_loaded(person.pk)
+
+
+WRITE_RESPONSES = {200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.put("/people/{person_id}/categories/{kind}", response=WRITE_RESPONSES)
+@access("permission", permission=gate.CHANGE_PERSON, scoped=True, note="a category's details")
+def person_category_set(
+    request: HttpRequest, person_id: int, kind: str, payload: CategoryIn
+) -> Any:
+    person = gate.person_get_for(
+        request.user, person_id, action=gate.CHANGE_PERSON, request=request
+    )
+    try:
+        services_categories.person_category_set(
+            actor=request.user,
+            person=person,
+            kind=kind,
+            details=payload.details,
+            starts_on=payload.starts_on,
+            version=payload.version,
+            request=request,
+        )
+    except ValidationError as error:
+        raise invalid(error) from None
+    except EditConflict as error:
+        raise conflict(error) from None
+    return person_loaded(person.pk)
+
+
+@router.post("/people/{person_id}/categories/{kind}/end", response=WRITE_RESPONSES)
+@access("permission", permission=gate.CHANGE_PERSON, scoped=True, note="end a category")
+def person_category_end(
+    request: HttpRequest, person_id: int, kind: str, payload: CategoryEndIn
+) -> Any:
+    person = gate.person_get_for(
+        request.user, person_id, action=gate.CHANGE_PERSON, request=request
+    )
+    try:
+        services_categories.person_category_end(
+            actor=request.user,
+            person=person,
+            kind=kind,
+            on=payload.on,
+            version=payload.version,
+            request=request,
+        )
+    except ValidationError as error:
+        raise invalid(error) from None
+    except EditConflict as error:
+        raise conflict(error) from None
+    return person_loaded(person.pk)
+
+
+@router.put("/people/{person_id}/tags", response=WRITE_RESPONSES)
+@access("permission", permission=gate.CHANGE_PERSON, scoped=True, note="a person's tags")
+def person_tags_set(request: HttpRequest, person_id: int, payload: TagsIn) -> Any:
+    person = gate.person_get_for(
+        request.user, person_id, action=gate.CHANGE_PERSON, request=request
+    )
+    try:
+        services_categories.person_tags_set(
+            actor=request.user,
+            person=person,
+            tags=payload.tags,
             version=payload.version,
             request=request,
         )

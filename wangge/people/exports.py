@@ -13,9 +13,9 @@ from openpyxl import Workbook
 from wangge.core import ids
 from wangge.core.masking import mask_address, mask_identity_number, mask_mobile
 from wangge.people.models import Person
-from wangge.people.selectors import MOBILE
+from wangge.people.selectors import DOCUMENT, MOBILE
 
-FILTERS = ("text", "region", "category", "status", "age_from", "age_to")
+FILTERS = ("text", "region", "category", "status", "age_from", "age_to", "tag")
 # A spreadsheet program runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,12 +25,14 @@ def header() -> list[str]:
         _("Name"),
         _("Sex"),
         _("Birth date"),
+        _("Document"),
         _("Identity number"),
         _("Mobile number"),
         _("Current address"),
         _("Grid"),
         _("Status"),
         _("Categories"),
+        _("Tags"),
     ]
 
 
@@ -39,12 +41,14 @@ def row_of(person: Person, *, full: bool) -> list[str]:
         person.name,
         str(person.get_sex_display()),
         person.birth_date.isoformat(),
+        person.id_type,
         person.id_number if full else mask_identity_number(person.id_number),
         person.mobile if full else mask_mobile(person.mobile),
         person.current_address if full else mask_address(person.current_address),
         person.region_code,
         str(person.get_status_display()),
         "、".join(str(category.get_kind_display()) for category in person.categories.all()),
+        "、".join(tag.name for tag in person.tags.all()),
     ]
 
 
@@ -85,4 +89,6 @@ def filters_for_audit(query: Any) -> dict[str, str]:
         filters["text"] = mask_identity_number(text)
     elif MOBILE.match(text):
         filters["text"] = mask_mobile(text)
+    elif DOCUMENT.match(text.upper()):
+        filters["text"] = mask_identity_number(text)
     return filters

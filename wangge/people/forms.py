@@ -1,6 +1,7 @@
 """Forms of the register pages: they parse and check the shape of input; scope and the
 register's rules are checked by `access` and `services`."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.people import codes
+from wangge.people.categories import CATEGORY_FIELDS, TEXT_MAX, DetailField
 from wangge.people.models import CategoryKind, PersonStatus
 from wangge.privacy.models import PURPOSE_TEXT_MAX, Purpose
 
@@ -51,6 +53,7 @@ class PersonFilterForm(forms.Form):
     age_to = forms.IntegerField(
         label=_("Age to"), min_value=0, max_value=150, required=False, widget=NUMBER
     )
+    tag = forms.CharField(label=_("Tag"), max_length=20, required=False)
 
 
 class PersonForm(forms.Form):
@@ -107,20 +110,22 @@ class PersonForm(forms.Form):
 
 
 class PersonRegisterForm(PersonForm):
-    id_number = forms.CharField(label=_("Identity number"), max_length=18)
+    id_type = forms.ChoiceField(
+        label=_("Document"),
+        choices=codes.IdType.choices,
+        initial=codes.IdType.RESIDENT_ID,
+        help_text=_(
+            "Foreign nationals: their passport or other document, with birth date and sex."
+        ),
+    )
+    id_number = forms.CharField(label=_("Identity or document number"), max_length=32)
     region_code = forms.RegexField(
         label=_("Grid code"),
         regex=GRID_CODE,
         widget=NUMBER,
         error_messages={"invalid": _("A grid code has 15 digits.")},
     )
-    categories = forms.MultipleChoiceField(
-        label=_("Categories"),
-        choices=CategoryKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    field_order = ["id_number", "name", "region_code", "categories"]
+    field_order = ["id_type", "id_number", "name", "region_code"]
 
     def __init__(self, *args: Any, scope: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -148,6 +153,75 @@ class PersonEditForm(PersonForm):
         values = super().values()
         values.pop("version", None)
         return values
+
+
+class PersonCategoryForm(forms.Form):
+    """The details of one category of person, with the fields `categories.CATEGORY_FIELDS`
+    gives that kind; the values are checked again by the service."""
+
+    starts_on = forms.DateField(label=_("Since"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for detail in CATEGORY_FIELDS[kind]:
+            self.fields[detail.name] = detail_form_field(detail)
+        self.order_fields([detail.name for detail in CATEGORY_FIELDS[kind]])
+
+    def details(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in {"starts_on", "version"}
+        }
+
+
+def detail_form_field(detail: DetailField) -> forms.Field:
+    if detail.kind == "choice" and detail.choices:
+        return forms.ChoiceField(
+            label=detail.label,
+            choices=blank_first(detail.choices(), "—"),
+            required=detail.required,
+        )
+    if detail.kind == "date":
+        return forms.DateField(label=detail.label, required=detail.required)
+    if detail.kind == "region":
+        return forms.RegexField(
+            label=detail.label,
+            regex=r"^\d{6}$",
+            required=False,
+            widget=NUMBER,
+            error_messages={"invalid": _("A division code has 6 digits.")},
+        )
+    return forms.CharField(label=detail.label, max_length=TEXT_MAX, required=detail.required)
+
+
+class PersonCategoryEndForm(forms.Form):
+    on = forms.DateField(label=_("Until"), initial=timezone.localdate)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return on
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class PersonTagsForm(forms.Form):
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separated by commas, for example: 低保, 独居老人, 残疾人."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def tag_list(self) -> list[str]:
+        return [tag for tag in TAG_SEPARATORS.split(self.cleaned_data["tags"]) if tag.strip()]
 
 
 class PersonMoveForm(forms.Form):

@@ -1,7 +1,8 @@
 """Reads of the register: search and the lists' filters.
 
 Search text is read as: 18 (or 15) characters that parse as an identity number → that number
-exactly; 11 digits starting with 1 → a mobile number exactly; letters → the start of the full
+exactly; 11 digits starting with 1 → a mobile number exactly; digits, perhaps with letters → a
+foreign document's number exactly, or an address containing them; letters → the start of the full
 pinyin or of the initials (zhangwei, zw); anything else → the name or a former name containing
 it, or the current address containing it. Results sort by pinyin, then id.
 """
@@ -9,6 +10,7 @@ it, or the current address containing it. Results sort by pinyin, then id.
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
@@ -17,12 +19,14 @@ from django.utils import timezone
 
 from wangge.core import ids
 from wangge.core.scope import prefix_q
-from wangge.people.models import Change, Person, PersonCategory
+from wangge.people.models import Change, Person, PersonCategory, PersonTag
 from wangge.people.names import query_keys
 from wangge.regions.models import Region
 
 MOBILE = re.compile(r"^1\d{10}$")
 LETTERS = re.compile(r"^[a-z]+$")
+# A foreign document's number: digits, perhaps with letters (E12345678, 712345678).
+DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9-]{5,32}$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class PersonFilter:
     status: str = ""
     age_from: int | None = None
     age_to: int | None = None
+    tag: str = ""
 
 
 def search_condition(text: str) -> Q:
@@ -43,15 +48,42 @@ def search_condition(text: str) -> Q:
         return Q(id_number=ids.parse_identity_number(text).number)
     if MOBILE.match(text):
         return Q(mobile=text)
+    if DOCUMENT.match(text.upper()):
+        return Q(id_number=text.upper()) | Q(current_address__contains=text)
     keys = query_keys(text)
     if LETTERS.match(keys):
         return prefix_q("name_pinyin", keys) | prefix_q("name_initials", keys)
+    dotted = Q(name__contains="·") & Q(Contains(name_without_dots(), keys))
     return (
         Q(name__contains=keys)
-        | Q(Contains(name_without_dots(), keys))
+        | dotted
         | Q(former_names__contains=keys)
         | Q(current_address__contains=text)
     )
+
+
+def text_is_scanned(text: str) -> bool:
+    """Whether a search by this text reads every row in reach (characters of a name or an
+    address: no index answers "contains")."""
+    text = text.strip()
+    if not text or MOBILE.match(text) or LETTERS.match(query_keys(text)):
+        return False
+    return not (len(text) in (15, 18) and ids.is_valid_identity_number(text))
+
+
+class Unindexed(Func):
+    """A column in ORDER BY that the engine must not walk an index for: `+column` on SQLite,
+    `column || ''` on PostgreSQL (same values, same order). When a search scans rows anyway
+    and matches few, walking the pinyin index to skip the sort reads every row in index order,
+    several times slower than a scan plus sorting the few matches (docs/performance.md)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="(%(expressions)s || '')", **extra)
 
 
 def name_without_dots() -> Func:
@@ -90,12 +122,31 @@ def persons_search(people: QuerySet[Person], criteria: PersonFilter) -> QuerySet
     if criteria.status:
         people = people.filter(status=criteria.status)
     people = people.filter(born_between(criteria.age_from, criteria.age_to, timezone.localdate()))
+    if criteria.tag:
+        people = people.filter(tags__name=criteria.tag.strip())
+    if text_is_scanned(criteria.text):
+        return people.order_by(Unindexed(F("name_pinyin")), "id")
     return people.order_by("name_pinyin", "id")
 
 
 def person_history(person: Person) -> QuerySet[Change]:
     """The record's changes, newest first, with who made them."""
     return Change.objects.filter(record_type="person", record_id=person.pk).select_related("actor")
+
+
+def person_tags(person: Person) -> list[str]:
+    return list(person.tags.order_by("id").values_list("name", flat=True))
+
+
+def tags_in_use(people: QuerySet[Person], limit: int = 30) -> list[str]:
+    """The tags most used among these people, most used first: suggestions for the tag form."""
+    rows = (
+        PersonTag.objects.filter(person__in=people)
+        .values("name")
+        .annotate(count=Count("id"))
+        .order_by("-count", "name")[:limit]
+    )
+    return [row["name"] for row in rows]
 
 
 def person_categories_current(person: Person) -> QuerySet[PersonCategory]:
@@ -122,9 +173,12 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 
 def with_categories(people: QuerySet[Person]) -> QuerySet[Person]:
-    """People with their current categories prefetched (one more query per page)."""
+    """People with their current categories and tags prefetched (two more queries a page)."""
     current = PersonCategory.objects.filter(ends_on__isnull=True).order_by("kind")
-    return people.prefetch_related(Prefetch("categories", queryset=current))
+    tags = PersonTag.objects.order_by("id")
+    return people.prefetch_related(
+        Prefetch("categories", queryset=current), Prefetch("tags", queryset=tags)
+    )
 
 
 def grid_names(codes: set[str]) -> dict[str, str]:

@@ -6,6 +6,7 @@ entry. Personal values never go into `Change` or audit details in full: they are
 """
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,8 @@ from wangge.audit.services import record
 from wangge.core import ids
 from wangge.core.errors import EditConflict
 from wangge.core.masking import mask_address, mask_identity_number, mask_mobile
+from wangge.people import codes
+from wangge.people.categories import details_checked
 from wangge.people.models import Change, Person, PersonCategory, PersonStatus
 from wangge.people.names import name_keys
 from wangge.regions.models import Level, Region
@@ -54,6 +57,9 @@ MASKED = {
 def grid_check(region_code: str) -> None:
     if not Region.objects.filter(code=region_code, level=Level.GRID).exists():
         raise ValidationError({"region_code": _("Choose an existing grid.")})
+
+
+DOCUMENT_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,31}$")
 
 
 def identity_parse(value: str) -> ids.IdentityNumber:
@@ -104,22 +110,29 @@ def person_register(
     region_code: str,
     values: Mapping[str, Any],
     categories: Mapping[str, Mapping[str, Any]] | None = None,
+    id_type: str = codes.IdType.RESIDENT_ID,
     request: HttpRequest | None = None,
 ) -> Person:
-    """A new base record; birth date and sex come from the identity number when not given,
-    and must agree with it when given."""
-    identity = identity_parse(id_number)
+    """A new base record. By a resident identity number (111), birth date and sex come from
+    the number when not given and must agree with it when given; by another document (a
+    foreign national's passport…) they must be given."""
+    person = Person(id_type=id_type, region_code=region_code)
+    person.id_number = document_number_checked(id_type, id_number)
     grid_check(region_code)
-    person = Person(id_number=identity.number, region_code=region_code)
-    person_values_apply(person, {**identity_defaults(identity), **values})
-    identity_agreement_check(person, identity)
+    checked = {kind: details_checked(kind, details) for kind, details in (categories or {}).items()}
+    if id_type == codes.IdType.RESIDENT_ID:
+        identity = ids.parse_identity_number(person.id_number)
+        person_values_apply(person, {**identity_defaults(identity), **values})
+        identity_agreement_check(person, identity)
+    else:
+        person_values_apply(person, values)
     person.full_clean(validate_unique=False)
     with transaction.atomic():
-        if Person.objects.filter(id_number=identity.number).exists():
+        if Person.objects.filter(id_number=person.id_number).exists():
             raise ValidationError({"id_number": _("This identity number is registered already.")})
         person.save()
-        for kind, details in (categories or {}).items():
-            PersonCategory.objects.create(person=person, kind=kind, details=dict(details))
+        for kind, details in checked.items():
+            PersonCategory.objects.create(person=person, kind=kind, details=details)
         changes = {field: shown(field, getattr(person, field)) for field in ("id_number", "name")}
         change_record(
             actor=actor,
@@ -136,6 +149,21 @@ def person_register(
             region_code=region_code,
         )
     return person
+
+
+def document_number_checked(id_type: str, number: str) -> str:
+    """The number as stored: a GB 11643 number for document 111 (a 15-digit one converted),
+    otherwise the number as printed, upper case, letters, digits and hyphens."""
+    if id_type not in codes.IdType.values:
+        raise ValidationError({"id_type": _("Unknown kind of document.")})
+    number = number.strip().upper()
+    if id_type == codes.IdType.RESIDENT_ID:
+        return identity_parse(number).number
+    if not DOCUMENT_NUMBER.match(number):
+        raise ValidationError(
+            {"id_number": _("A document number has 5 to 32 letters, digits or hyphens.")}
+        )
+    return number
 
 
 def identity_defaults(identity: ids.IdentityNumber) -> dict[str, Any]:
@@ -209,7 +237,8 @@ def person_update(
     with transaction.atomic():
         current = locked(person, version)
         changed = person_values_apply(current, values)
-        identity_agreement_check(current, ids.parse_identity_number(current.id_number))
+        if current.id_type == codes.IdType.RESIDENT_ID:
+            identity_agreement_check(current, ids.parse_identity_number(current.id_number))
         current.full_clean(validate_unique=False)
         if not changed:
             return current

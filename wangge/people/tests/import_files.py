@@ -70,12 +70,22 @@ def villages(grids: int) -> str:
     return found
 
 
+def unregistered_number(born: datetime.date) -> str:
+    """An identity number of the district that no demo resident has."""
+    from wangge.people.models import Person
+
+    while True:
+        number = identity_number(born)
+        if not Person.objects.filter(id_number=number).exists():
+            return number
+
+
 def many_rows(count: int) -> list[dict[str, Any]]:
     grids = list(Region.objects.filter(level=Level.GRID).values_list("code", flat=True)[:50])
     born = datetime.date(1950, 1, 1)
     return [
         row(
-            id_number=identity_number(born + datetime.timedelta(days=index * 7)),
+            id_number=unregistered_number(born + datetime.timedelta(days=index * 7)),
             name=["张伟", "王芳", "李娜", "刘洋"][index % 4],
             region_code=grids[index % len(grids)],
             ethnicity="汉族",

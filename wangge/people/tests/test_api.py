@@ -31,7 +31,7 @@ def register_body(**changes):  # type: ignore[no-untyped-def]
         "id_number": identity_number(datetime.date(1990, 3, 4)),
         "region_code": GRID_A,
         "name": "岑丽娜",
-        "categories": ["floating"],
+        "categories": {"floating": {"inflow_reason": "01", "registered_on": "2026-01-05"}},
     }
     return {**body, **changes}
 
@@ -93,7 +93,115 @@ def test_a_grid_worker_registers_a_person(signed_in, grid_worker_a):
     body = response.json()
     assert body["categories"] == ["floating"]
     assert body["birth_date"] == "1990-03-04"
-    assert Person.objects.filter(name="岑丽娜", region_code=GRID_A).exists()
+    person = Person.objects.get(name="岑丽娜", region_code=GRID_A)
+    assert person.categories.get().details == {"inflow_reason": "01", "registered_on": "2026-01-05"}
+
+
+def test_registering_a_category_with_unknown_codes_saves_nothing(signed_in, grid_worker_a):
+    body = register_body(categories={"floating": {"inflow_reason": "77", "colour": "red"}})
+
+    response = signed_in(grid_worker_a).post(
+        "/api/v1/people", body, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert set(response.json()["fields"]) == {"inflow_reason", "colour"}
+    assert not Person.objects.filter(name="岑丽娜").exists()
+
+
+def test_a_foreign_national_is_registered_by_passport(signed_in, grid_worker_a):
+    body = {
+        "id_type": "414",
+        "id_number": "m1234567 ",
+        "region_code": GRID_A,
+        "name": "金敏俊",
+        "sex": "1",
+        "birth_date": "1991-07-02",
+        "categories": {"foreign": {"nationality": "KOR", "visit_purpose": "02"}},
+    }
+    client = signed_in(grid_worker_a)
+
+    created = client.post("/api/v1/people", body, content_type="application/json")
+    without_birth = client.post(
+        "/api/v1/people",
+        {**body, "id_number": "M7654321", "birth_date": None},
+        content_type="application/json",
+    )
+    found = client.get("/api/v1/people", {"text": "M1234567"})
+
+    assert created.status_code == 201
+    assert created.json()["id_type"] == "414"
+    assert Person.objects.get(id_number="M1234567").categories.get().details["nationality"] == "KOR"
+    assert without_birth.status_code == 422
+    assert "birth_date" in without_birth.json()["fields"]
+    assert [item["name"] for item in found.json()["items"]] == ["金敏俊"]
+
+
+def test_categories_and_tags_are_set_and_ended_through_the_api(signed_in, grid_worker_a, cen):
+    client = signed_in(grid_worker_a)
+    base = f"/api/v1/people/{cen.pk}"
+
+    added = client.put(
+        f"{base}/categories/left_behind",
+        {"details": {"left_behind_type": "01"}, "version": 1},
+        content_type="application/json",
+    )
+    tagged = client.put(
+        f"{base}/tags",
+        {"tags": ["独居老人", " 试点户 "], "version": 2},
+        content_type="application/json",
+    )
+    stale = client.put(f"{base}/tags", {"tags": [], "version": 2}, content_type="application/json")
+    ended = client.post(
+        f"{base}/categories/left_behind/end",
+        {"on": "2026-11-01", "version": 3},
+        content_type="application/json",
+    )
+    by_tag = client.get("/api/v1/people", {"tag": "试点户"})
+
+    assert added.status_code == 200
+    assert added.json()["categories"] == ["left_behind"]
+    assert tagged.json()["tags"] == ["独居老人", "试点户"]
+    assert stale.status_code == 409
+    assert ended.status_code == 200
+    assert ended.json()["categories"] == []
+    assert [item["id"] for item in by_tag.json()["items"]] == [cen.pk]
+
+
+def test_category_and_tag_writes_refuse_bad_input_and_outsiders(
+    signed_in, grid_worker_a, grid_worker_b, leader, cen
+):
+    base = f"/api/v1/people/{cen.pk}"
+    body = {"details": {"left_behind_type": "01"}, "version": 1}
+
+    unknown_kind = signed_in(grid_worker_a).put(
+        f"{base}/categories/alien", body, content_type="application/json"
+    )
+    missing = signed_in(grid_worker_a).put(
+        f"{base}/categories/left_behind",
+        {"details": {}, "version": 1},
+        content_type="application/json",
+    )
+    too_long = signed_in(grid_worker_a).put(
+        f"{base}/tags", {"tags": ["长" * 21], "version": 1}, content_type="application/json"
+    )
+    outsider = signed_in(grid_worker_b).put(
+        f"{base}/categories/left_behind", body, content_type="application/json"
+    )
+    viewer = signed_in(leader).put(
+        f"{base}/tags", {"tags": ["x"], "version": 1}, content_type="application/json"
+    )
+
+    assert unknown_kind.status_code == 422
+    assert missing.status_code == 422
+    assert "left_behind_type" in missing.json()["fields"]
+    assert too_long.status_code == 422
+    assert outsider.status_code == 404
+    assert viewer.status_code == 403
+    cen.refresh_from_db()
+    assert cen.version == 1
+    assert not cen.categories.exists()
+    assert not cen.tags.exists()
 
 
 def test_registering_with_bad_input_answers_422_with_the_fields(signed_in, grid_worker_a):
@@ -165,3 +273,6 @@ def test_the_openapi_document_lists_every_people_operation(client, db):
 
     assert set(paths["/api/v1/people"]) == {"get", "post"}
     assert set(paths["/api/v1/people/{person_id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/people/{person_id}/categories/{kind}"]) == {"put"}
+    assert set(paths["/api/v1/people/{person_id}/categories/{kind}/end"]) == {"post"}
+    assert set(paths["/api/v1/people/{person_id}/tags"]) == {"put"}

@@ -45,13 +45,32 @@ def test_a_grid_worker_keeps_a_record_on_a_phone_and_the_reads_are_audited(page,
     page.locator("#id_name").fill("岑彧珺")
     page.locator("#id_sex").select_option("2")
     page.locator("#id_mobile").fill("13800009999")
-    page.locator("input[name=categories][value=registered]").check()
     shot(page, "register")
     save(page)
     page.wait_for_url(re.compile(r".*/people/\d+/$"))
     person_url = page.url
     assert page.get_by_role("heading", name="岑彧珺").is_visible()
     assert number not in page.content()
+
+    page.locator(f"a[href='{person_url[len(site_url) :]}categories/left_behind/']").click()
+    save(page)  # the kind of left-behind person is required
+    assert page.locator("p.error").first.is_visible()
+    page.locator("#id_left_behind_type").select_option("01")
+    page.locator("#id_health").select_option("03")
+    page.locator("#id_family_member_away").fill("岑刚")
+    shot(page, "category")
+    save(page)
+    page.wait_for_url(person_url)
+    assert page.get_by_role("heading", name="留守人员").is_visible()
+    assert page.get_by_text("留守老人", exact=True).is_visible()
+
+    page.locator("a[href$='/tags/']").click()
+    page.locator("#id_tags").fill("独居老人，低保")
+    save(page)
+    page.wait_for_url(person_url)
+    assert page.locator("a.tag", has_text="低保").is_visible()
+    assert page.get_by_text("标签: — → 独居老人、低保").is_visible()
+    shot(page, "categories-and-tags")
 
     page.locator("a[href$='/edit/']").click()
     page.locator("#id_occupation").fill("退休教师")

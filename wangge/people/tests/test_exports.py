@@ -45,7 +45,7 @@ def test_a_masked_csv_export_holds_the_filtered_list_and_is_audited(signed_in, d
     assert response["Content-Type"].startswith("text/csv")
     assert [row[0] for row in rows[1:]] == ["岑彧珺"]
     assert cen.id_number not in response.content.decode("utf-8-sig")
-    assert rows[1][4] == "138****9999"
+    assert rows[1][5] == "138****9999"
     entry = AuditEntry.objects.filter(action="people.export").latest("id")
     assert entry.details["rows"] == 1
     assert entry.details["full"] is False
@@ -58,7 +58,8 @@ def test_a_masked_xlsx_export_opens_in_a_spreadsheet(signed_in, dispatcher, cen)
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
     assert values[1][0] == "岑彧珺"
-    assert values[1][3] != cen.id_number
+    assert values[1][3] == "111"
+    assert values[1][4] != cen.id_number
 
 
 def test_a_grid_worker_may_not_export(signed_in, grid_worker_a, cen):
@@ -73,8 +74,8 @@ def test_a_full_export_with_a_purpose_holds_the_numbers_and_is_audited(signed_in
     response = full_export(signed_in(dispatcher))
 
     rows = csv_rows(response)
-    assert rows[1][3] == cen.id_number
-    assert rows[1][4] == "13800009999"
+    assert rows[1][4] == cen.id_number
+    assert rows[1][5] == "13800009999"
     entry = AuditEntry.objects.filter(action="people.export").latest("id")
     assert entry.purpose == "核实低保名单"
     assert entry.details["full"] is True
@@ -111,7 +112,7 @@ def test_a_cell_that_looks_like_a_formula_is_kept_as_text(signed_in, dispatcher)
 
     response = full_export(signed_in(dispatcher))
 
-    assert csv_rows(response)[1][5] == "'=HYPERLINK(1)"
+    assert csv_rows(response)[1][6] == "'=HYPERLINK(1)"
 
 
 def test_a_search_by_identity_number_is_masked_in_the_audit_entry(signed_in, dispatcher, cen):

@@ -37,7 +37,7 @@ def register_data(**changes):  # type: ignore[no-untyped-def]
         "region_code": GRID_A,
         "sex": "",
         "mobile": "",
-        "categories": ["registered"],
+        "id_type": "111",
     }
     return {**data, **changes}
 
@@ -71,7 +71,7 @@ def test_the_list_filters_by_category_and_age(signed_in, grid_worker_a, zhang):
         id_number=identity_number(datetime.date(2015, 1, 1)),
         region_code=GRID_A,
         values={"name": "岑小明"},
-        categories={"left_behind": {}},
+        categories={"left_behind": {"left_behind_type": "03"}},
     )
     client = signed_in(grid_worker_a)
 
@@ -150,7 +150,7 @@ def test_a_grid_worker_registers_into_their_own_grid_by_default(signed_in, grid_
     assert response.url == reverse("people:detail", args=[person.pk])
     assert person.birth_date == datetime.date(1990, 3, 4)
     assert person.sex == "1"
-    assert list(person.categories.values_list("kind", flat=True)) == ["registered"]
+    assert not person.categories.exists()  # added on the person's page, with their details
     assert AuditEntry.objects.filter(
         action="people.person_registered", target_id=str(person.pk)
     ).exists()
@@ -330,7 +330,7 @@ def test_the_region_page_counts_people_by_category_within_reach(signed_in, grid_
             id_number=identity_number(),
             region_code=grid,
             values={"name": "岑刚"},
-            categories={"floating": {}},
+            categories={"floating": {"inflow_reason": "01"}},
         )
 
     after = counts(client.get(reverse("regions:detail", args=["620502001001"])))

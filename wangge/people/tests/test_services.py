@@ -21,7 +21,7 @@ def test_registering_derives_birth_date_sex_and_search_keys(grid_worker_a):
 
     assert person.birth_date == datetime.date(1990, 2, 3)
     assert person.sex == "2"
-    assert (person.name_pinyin, person.name_initials) == ("abodureheman", "abdrhm")
+    assert (person.name_pinyin, person.name_initials) == ("abudureheman", "abdrhm")
     assert Change.objects.get(record_id=person.pk).changes["id_number"].count("*") == 8
     entry = AuditEntry.objects.get(action="people.person_registered")
     assert entry.region_code == "620502001001001"
