@@ -104,6 +104,9 @@ def build_api() -> NinjaAPI:
     from wangge.people.api import router as people_router
 
     api.add_router("/", people_router)
+    from wangge.people.api_places import router as places_router
+
+    api.add_router("/", places_router)
     return api
 
 

@@ -1,4 +1,5 @@
-"""People as a kind whose personal data can be shown in full (see docs/privacy.md)."""
+"""People, and organisations' representatives, as kinds whose personal data can be shown in
+full (see docs/privacy.md)."""
 
 from typing import Any
 
@@ -6,22 +7,30 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.masking import mask_address, mask_identity_number, mask_mobile
-from wangge.people.models import Person
+from wangge.people.models import Organisation, Person
 from wangge.privacy.targets import TargetKind, register
 
 
 def person_for_unmask(user: Any, pk: object) -> Person:
     """The person within the user's scope, or 404 for any key that is not one (the privacy
     pages check their own capabilities; this needs only the scope)."""
+    return record_in_scope(Person, user, pk)
+
+
+def organisation_for_unmask(user: Any, pk: object) -> Organisation:
+    return record_in_scope(Organisation, user, pk)
+
+
+def record_in_scope(model: Any, user: Any, pk: object) -> Any:
     from wangge.core.scope import user_scope
 
     try:
-        person = Person.objects.get(pk=int(str(pk)))
-    except (ValueError, Person.DoesNotExist):
+        found = model.objects.get(pk=int(str(pk)))
+    except (ValueError, model.DoesNotExist):
         raise Http404 from None
-    if not user_scope(user).covers(person.region_code):
+    if not user_scope(user).covers(found.region_code):
         raise Http404
-    return person
+    return found
 
 
 PERSON = TargetKind(
@@ -38,3 +47,13 @@ PERSON = TargetKind(
     region_of=lambda person: person.region_code,
 )
 register(PERSON)
+
+ORGANISATION = TargetKind(
+    name="organisation",
+    label=_("organisation"),
+    model=Organisation,
+    get_for=organisation_for_unmask,
+    fields={"representative_mobile": mask_mobile},
+    region_of=lambda organisation: organisation.region_code,
+)
+register(ORGANISATION)

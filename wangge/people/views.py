@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
@@ -18,8 +18,9 @@ from wangge.core.errors import EditConflict
 from wangge.core.routes import access
 from wangge.core.scope import user_scope
 from wangge.people import access as gate
-from wangge.people import exports, forms, selectors, services
-from wangge.people.models import Change, Person
+from wangge.people import exports, forms, history, selectors, services
+from wangge.people.categories import details_missing, details_shown
+from wangge.people.models import CategoryKind, Person
 
 PAGE_SIZE = 50
 UNMASK_PERSONAL = "privacy.unmask_personal"
@@ -40,6 +41,7 @@ def filtered_people(request: HttpRequest) -> tuple[forms.PersonFilterForm, Query
         status=data.get("status", ""),
         age_from=data.get("age_from"),
         age_to=data.get("age_to"),
+        tag=data.get("tag", ""),
     )
     return form, selectors.persons_search(people, criteria)
 
@@ -93,9 +95,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "people/detail.html",
         {
             "person": person,
-            "categories": selectors.person_categories_current(person),
+            "categories": categories_shown(person),
+            "kinds_to_add": kinds_to_add(person),
+            "tags": selectors.person_tags(person),
             "grid_name": selectors.grid_names({person.region_code}).get(person.region_code, ""),
-            "history": [history_row(change) for change in selectors.person_history(person)[:100]],
+            "history": history.history_rows(person),
             "can_change": user.has_perm(gate.CHANGE_PERSON),
             "can_merge": user.has_perm(gate.MERGE_PERSON),
             "can_view_reads": user.has_perm("privacy.view_reads"),
@@ -103,31 +107,20 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def action_labels() -> dict[str, str]:
-    return {
-        "registered": _("registered"),
-        "imported": _("imported"),
-        "updated": _("updated"),
-        "moved": _("moved to another grid"),
-        "moved_out": _("moved out"),
-        "deceased": _("deceased"),
-        "merged": _("merged into another record"),
-        "merged_in": _("took in a duplicate record"),
-    }
+def categories_shown(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "category": category,
+            "details": details_shown(category.kind, category.details),
+            "missing": details_missing(category.kind, category.details),
+        }
+        for category in selectors.person_categories_current(person)
+    ]
 
 
-def history_row(change: Change) -> dict[str, Any]:
-    """A change as the page shows it: the action and each field by its label, old → new."""
-    fields = []
-    for name, value in change.changes.items():
-        try:
-            label = str(getattr(Person._meta.get_field(name), "verbose_name", name))
-        except FieldDoesNotExist:
-            label = name
-        shown = " → ".join(str(part or "—") for part in value) if isinstance(value, list) else value
-        fields.append((label, shown))
-    action = action_labels().get(change.action, change.action)
-    return {"at": change.at, "actor": change.actor, "action": action, "fields": fields}
+def kinds_to_add(person: Person) -> list[tuple[str, str]]:
+    current = {category.kind for category in selectors.person_categories_current(person)}
+    return [(kind, str(label)) for kind, label in CategoryKind.choices if kind not in current]
 
 
 def default_grid(user: Any) -> str:
@@ -154,16 +147,18 @@ def person_register(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_register(
                 actor=request.user,
+                id_type=form.cleaned_data["id_type"],
                 id_number=form.cleaned_data["id_number"],
                 region_code=form.cleaned_data["region_code"],
                 values=form.values(),
-                categories={kind: {} for kind in form.cleaned_data["categories"]},
                 request=request,
             )
         except ValidationError as error:
             errors_onto(form, error)
         else:
-            messages.success(request, _("The person has been registered."))
+            messages.success(
+                request, _("The person has been registered. Add their categories on this page.")
+            )
             return redirect("people:detail", person_id=person.pk)
     return form_page(request, form, title=_("Register a person"), person=None)
 
@@ -298,45 +293,6 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
                 return redirect("people:detail", person_id=kept.pk)
     title = _("Merge a duplicate record of %(name)s") % {"name": person.name}
     return form_page(request, form, title=title, person=person)
-
-
-@access("permission", permission=gate.VIEW_HOUSEHOLD, scoped=True, note="one household")
-@login_required
-def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = gate.household_get_for(request.user, household_id, request=request)
-    members = household.members.order_by("relation_to_head", "name_pinyin")
-    return render(request, "people/household.html", {"household": household, "members": members})
-
-
-@access("permission", permission=gate.VIEW_HOUSE, note="houses within one's reach")
-@login_required
-def house_list(request: HttpRequest) -> HttpResponse:
-    houses = gate.houses_visible_to(request.user).order_by("region_code", "address", "id")
-    page = Paginator(houses, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "people/houses.html", {"page": page})
-
-
-@access("permission", permission=gate.VIEW_HOUSE, scoped=True, note="one house")
-@login_required
-def house_detail(request: HttpRequest, house_id: int) -> HttpResponse:
-    house = gate.house_get_for(request.user, house_id, request=request)
-    residents = house.residents.order_by("name_pinyin", "id")
-    return render(request, "people/house.html", {"house": house, "residents": residents})
-
-
-@access("permission", permission=gate.VIEW_ORGANISATION, note="organisations within reach")
-@login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = gate.organisations_visible_to(request.user).order_by("region_code", "name")
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "people/organisations.html", {"page": page})
-
-
-@access("permission", permission=gate.VIEW_ORGANISATION, scoped=True, note="one organisation")
-@login_required
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = gate.organisation_get_for(request.user, organisation_id, request=request)
-    return render(request, "people/organisation.html", {"organisation": organisation})
 
 
 EXPORT_LIMIT = 50_000
