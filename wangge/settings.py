@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wangge.accounts.middleware.SessionTouchMiddleware",
     "wangge.audit.middleware.UnknownSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wangge.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -190,7 +191,10 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after this long without a request (each request renews it).
 SESSION_COOKIE_AGE = int(os.environ.get("WANGGE_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry slides with use, but the session is written at most once a minute
+# (accounts.middleware.SessionTouchMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+WANGGE_SESSION_TOUCH_SECONDS = int(os.environ.get("WANGGE_SESSION_TOUCH_SECONDS", "60"))
 # Sign-in lockout: this many failures within the window lock the account (or the address)
 # for the window, unless an administrator unlocks it sooner.
 WANGGE_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("WANGGE_LOCKOUT_ACCOUNT_FAILURES", "5"))

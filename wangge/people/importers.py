@@ -9,14 +9,16 @@ file), else from the village when it has one grid. Cells that start like a formu
 refused cell cannot turn into a formula in an export later.
 """
 
+import contextlib
 import csv
 import datetime
+import gc
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy
 from django.conf import settings
@@ -82,7 +84,7 @@ class CellProblem(ImportProblem):
     value: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonRow:
     line: int
     id_number: str
@@ -110,7 +112,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "WANGGE_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def table_read(content: bytes, *, filename: str, encoding: str = "auto") -> list[tuple[Any, ...]]:
+def table_read(content: bytes, *, filename: str, encoding: str = "auto") -> list[Sequence[Any]]:
     """The rows of the file, headers first; a file that cannot be read raises ImportFailed."""
     if len(content) > max_bytes():
         raise refuse(
@@ -134,14 +136,14 @@ def text_decode(content: bytes, encoding: str) -> str:
     raise refuse(_("The file is neither UTF-8 nor GBK text; please save it as UTF-8 CSV."))
 
 
-def csv_rows(text: str) -> list[tuple[Any, ...]]:
+def csv_rows(text: str) -> list[Sequence[Any]]:
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
         raise refuse(_("The file is not a readable CSV table.")) from None
 
 
-def xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
+def xlsx_rows(content: bytes) -> list[Sequence[Any]]:
     from openpyxl import load_workbook
 
     try:
@@ -158,7 +160,7 @@ def xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
     return rows
 
 
-def header_positions(header: tuple[Any, ...]) -> dict[str, int]:
+def header_positions(header: Sequence[Any]) -> dict[str, int]:
     names = [str(cell or "").strip().lstrip("\ufeff") for cell in header]
     positions = {}
     for name, (chinese, english, _length) in COLUMNS.items():
@@ -241,7 +243,7 @@ class Context:
         return cls(grids, village_grids, tables, category_names(), scope)
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     """A row whose cells are well formed, waiting for its grid."""
 
@@ -262,11 +264,37 @@ def people_file_parse(
 ) -> Parsed:
     """The well-formed rows and the problems of the others. A file that cannot be read at
     all, or lacks the required columns, raises ImportFailed."""
+    with collector_paused():
+        return rows_parse(content, filename, encoding, scope, progress)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """A large file makes millions of objects that live until the import ends, and Python's
+    cycle collector would walk them all again and again (a sixth of the checking time at
+    1,000,000 rows). Reading and writing a file make no cycles: it pauses meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def rows_parse(
+    content: bytes,
+    filename: str,
+    encoding: str,
+    scope: Scope | None,
+    progress: Progress | None,
+) -> Parsed:
     table = table_read(content, filename=filename, encoding=encoding)
     if not table:
         raise refuse(_("The file is empty."))
-    positions = header_positions(table[0])
+    columns = list(header_positions(table[0]).items())
     context = Context.load(scope)
+    identity_read = IdentityReader()
     parsed = Parsed()
     pending: list[Pending] = []
     body = table[1:]
@@ -274,12 +302,11 @@ def people_file_parse(
     for line, row in enumerate(body, start=2):
         if line % step == 0 and progress:
             progress("validated", line - 1, len(body))
-        if not any(cell not in (None, "") for cell in row):
+        if blank(row):
             continue
         parsed.total += 1
-        width = len(row)
-        cells = {name: cell_text(row[i]) if i < width else "" for name, i in positions.items()}
-        problems, identity = row_check(line, cells, context)
+        cells = row_cells(row, columns)
+        problems, identity = row_check(line, cells, context, identity_read)
         if identity is None:
             parsed.problems += problems
             continue
@@ -294,56 +321,149 @@ def people_file_parse(
     return parsed
 
 
+def blank(row: Sequence[Any]) -> bool:
+    # any() settles almost every row; a row of falsy cells may still hold a 0 or False.
+    return not any(row) and all(cell in (None, "") for cell in row)
+
+
+def row_cells(row: Sequence[Any], columns: list[tuple[str, int]]) -> dict[str, str]:
+    """The row's non-empty cells as text, by field, in the order of `COLUMNS`."""
+    width = len(row)
+    cells = {}
+    for name, index in columns:
+        if index < width:
+            value = row[index]
+            text = value.strip() if type(value) is str else cell_text(value)
+            if text:
+                cells[name] = text
+    return cells
+
+
 def problem(line: int, name: str, message: str, value: str = "") -> CellProblem:
     shown = mask_identity_number(value) if name == "id_number" else value[:50]
     return CellProblem(message, line=line, column=COLUMNS[name][0], value=shown)
 
 
 def row_check(
-    line: int, cells: dict[str, str], context: Context
+    line: int, cells: dict[str, str], context: Context, identity_read: "IdentityReader"
 ) -> tuple[list[CellProblem], ids.IdentityNumber | None]:
     """The row's problems, and its identity number when it has none."""
-    found = []
+    found = [
+        problem(line, name, _("This cell is required.")) for name in REQUIRED if name not in cells
+    ]
     for name, value in cells.items():
-        if value or name in REQUIRED:
-            found += cell_check(line, name, value, context)
+        message = cell_message(name, value, context)
+        if message is not None:
+            found.append(problem(line, name, message, value))
     if found:
         return found, None
     try:
-        identity = ids.parse_identity_number(cells["id_number"])
+        identity = identity_read(cells["id_number"])
     except ids.InvalidIdentifier as error:
         return [problem(line, "id_number", identity_message(error), cells["id_number"])], None
     found = agreement_check(line, cells, identity, context)
     return found, None if found else identity
 
 
-def cell_check(line: int, name: str, value: str, context: Context) -> list[CellProblem]:
-    if not value:
-        if name in REQUIRED:
-            return [problem(line, name, _("This cell is required."))]
-        return []
-    if value.startswith(FORMULA_STARTS) and name not in {"lon", "lat"}:
-        return [problem(line, name, _("Formulas are not accepted; enter the value itself."), value)]
-    if len(value) > COLUMNS[name][2]:
-        message = _("Too long: at most %(count)d characters.") % {"count": COLUMNS[name][2]}
-        return [problem(line, name, message, value)]
-    if name in context.tables and value not in context.tables[name]:
-        return [problem(line, name, _("Not a code or label of the code table."), value)]
-    if name == "category" and value not in context.categories:
-        return [problem(line, name, _("Unknown category of resident."), value)]
-    if name == "mobile" and not PHONE.match(value):
-        return [problem(line, name, _("Not a mobile or landline number."), value)]
-    if name == "crs" and value.lower() not in SUPPORTED_CRS:
-        return [problem(line, name, _("The coordinate system is wgs84, gcj02 or bd09."), value)]
-    if name in {"registered_region_code", "village_code"} and not re.fullmatch(r"\d+", value):
-        return [problem(line, name, _("A division code has only digits."), value)]
-    if name == "village_code" and len(value) != 12:
-        return [problem(line, name, _("A village or community code has 12 digits."), value)]
-    if name in {"lon", "lat"} and number_or_none(value) is None:
-        return [problem(line, name, _("Not a number."), value)]
-    if name == "birth_date" and date_or_none(value) is None:
-        return [problem(line, name, _("Not a possible date (YYYY-MM-DD)."), value)]
-    return []
+def cell_message(name: str, value: str, context: Context) -> str | None:
+    """What is wrong with a non-empty cell, or None."""
+    if value[0] in FORMULA_STARTS and name not in {"lon", "lat"}:
+        return _("Formulas are not accepted; enter the value itself.")
+    longest = COLUMNS[name][2]
+    if len(value) > longest:
+        return _("Too long: at most %(count)d characters.") % {"count": longest}
+    check = VALUE_CHECKS.get(name)
+    return None if check is None else check(value, context)
+
+
+def code_check(name: str) -> Callable[[str, Context], str | None]:
+    def check(value: str, context: Context) -> str | None:
+        return (
+            None if value in context.tables[name] else _("Not a code or label of the code table.")
+        )
+
+    return check
+
+
+def category_check(value: str, context: Context) -> str | None:
+    return None if value in context.categories else _("Unknown category of resident.")
+
+
+def mobile_check(value: str, context: Context) -> str | None:
+    return None if PHONE.match(value) else _("Not a mobile or landline number.")
+
+
+def crs_check(value: str, context: Context) -> str | None:
+    if value.lower() in SUPPORTED_CRS:
+        return None
+    return _("The coordinate system is wgs84, gcj02 or bd09.")
+
+
+def division_check(value: str, context: Context) -> str | None:
+    return None if DIGITS.fullmatch(value) else _("A division code has only digits.")
+
+
+def village_check(value: str, context: Context) -> str | None:
+    if not DIGITS.fullmatch(value):
+        return _("A division code has only digits.")
+    if len(value) != 12:
+        return _("A village or community code has 12 digits.")
+    return None
+
+
+def coordinate_check(value: str, context: Context) -> str | None:
+    return None if number_or_none(value) is not None else _("Not a number.")
+
+
+def date_check(value: str, context: Context) -> str | None:
+    return None if date_or_none(value) is not None else _("Not a possible date (YYYY-MM-DD).")
+
+
+DIGITS = re.compile(r"\d+")
+VALUE_CHECKS: dict[str, Callable[[str, Context], str | None]] = {
+    **{name: code_check(name) for name in CODE_TABLES},
+    "category": category_check,
+    "mobile": mobile_check,
+    "crs": crs_check,
+    "registered_region_code": division_check,
+    "village_code": village_check,
+    "lon": coordinate_check,
+    "lat": coordinate_check,
+    "birth_date": date_check,
+}
+
+
+IDENTITY_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+IDENTITY_CHECK = "10X98765432"
+
+
+class IdentityReader:
+    """Identity numbers read as `ids.parse_identity_number` reads them, for a whole file at a
+    fraction of the cost (it was a third of the checks).
+
+    A number in canonical form (18 characters, digits and a final X) whose birth date was
+    accepted earlier in the file is checked here: province and check character. Anything
+    else goes to `ids.parse_identity_number`, which raises with its reason, and the birth
+    date it accepts is remembered. The GB 11643 weights are the powers of 2 modulo 11, so
+    the weighted sum is, modulo 11, twice the 17 digits read as a number in base 13."""
+
+    def __init__(self) -> None:
+        self.births: dict[str, datetime.date] = {}
+
+    def __call__(self, value: str) -> ids.IdentityNumber:
+        born = self.births.get(value[6:14])
+        if (
+            born is not None
+            and len(value) == 18
+            and IDENTITY_SHAPE.fullmatch(value)
+            and value[:2] in ids.PROVINCE_PREFIXES
+            and IDENTITY_CHECK[2 * int(value[:17], 13) % 11] == value[17]
+        ):
+            sex: Literal["M", "F"] = "M" if int(value[16]) % 2 else "F"
+            return ids.IdentityNumber(value, value[:6], born, sex)
+        identity = ids.parse_identity_number(value)
+        self.births[identity.number[6:14]] = identity.birth_date
+        return identity
 
 
 def number_or_none(value: str) -> float | None:
@@ -385,18 +505,25 @@ def agreement_check(
 def pending_from(
     line: int, cells: dict[str, str], identity: ids.IdentityNumber, context: Context
 ) -> Pending:
+    text = cells.get
+    code = context.tables
     values: dict[str, Any] = {
         "name": cells["name"],
         "birth_date": identity.birth_date,
         "sex": "1" if identity.sex == "M" else "2",
+        "former_names": text("former_names", ""),
+        "religion": text("religion", ""),
+        "occupation": text("occupation", ""),
+        "mobile": text("mobile", ""),
+        "registered_region_code": text("registered_region_code", ""),
+        "registered_address": text("registered_address", ""),
+        "current_address": text("current_address", ""),
+        # The code tables but sex, which comes from the identity number.
+        "ethnicity": code["ethnicity"].get(text("ethnicity", ""), ""),
+        "marital_status": code["marital_status"].get(text("marital_status", ""), ""),
+        "political_status": code["political_status"].get(text("political_status", ""), ""),
+        "education": code["education"].get(text("education", ""), ""),
     }
-    for name in ("former_names", "religion", "occupation", "mobile"):
-        values[name] = cells.get(name, "")
-    for name in ("registered_region_code", "registered_address", "current_address"):
-        values[name] = cells.get(name, "")
-    for name, table in context.tables.items():
-        if name != "sex":
-            values[name] = table.get(cells.get(name, ""), "")
     point = None
     if cells.get("lon") and cells.get("lat"):
         crs = (cells.get("crs") or DEFAULT_CRS).lower()

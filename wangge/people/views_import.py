@@ -2,6 +2,8 @@
 
 The upload is kept under the data directory and imported by a background task as the
 uploader, within the uploader's scope; a job is visible to its owner only (404 otherwise).
+The job page follows a running import through its progress as JSON
+(`static/people-import.js`), or refreshes itself without JavaScript.
 """
 
 import io
@@ -10,16 +12,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from wangge.accounts.middleware import session_untouched
 from wangge.core.routes import access
 from wangge.people import access as gate
 from wangge.people import imports
 from wangge.people.importers import COLUMNS, TEMPLATE_FIELDS, max_bytes
-from wangge.people.models import ImportJob, ImportStatus
+from wangge.people.models import ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXAMPLE = {
@@ -104,13 +107,49 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = import_job_get_for(request.user, job_id)
-    percent = job.done_rows * 100 // job.total_rows if job.total_rows else 0
+    progress = imports.job_progress(job)
     context = {
         "job": job,
-        "percent": percent,
-        "running": job.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
+        "percent": progress.percent,
+        "running": progress.running,
+        "progress_text": progress_text(progress),
     }
     return render(request, "people/import_job.html", context)
+
+
+@access("permission", permission=gate.ADD_PERSON, scoped=True, note="one's own job's progress")
+@session_untouched
+@login_required
+@require_http_methods(["GET"])
+def import_job_progress(request: HttpRequest, job_id: int) -> JsonResponse:
+    """What the job page's script polls: the page's progress bar and sentence, as data."""
+    job = import_job_get_for(request.user, job_id)
+    progress = imports.job_progress(job)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "running": progress.running,
+            "stage": progress.stage,
+            "done": progress.done,
+            "total": progress.total,
+            "percent": progress.percent,
+            "text": progress_text(progress),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def progress_text(progress: imports.JobProgress) -> str:
+    values = {"done": progress.done, "total": progress.total}
+    if progress.stage == "written":
+        return _("%(done)s of %(total)s rows written") % values
+    if progress.stage == "writing":
+        return str(_("Checked; now writing the rows."))
+    if progress.total:
+        return _("%(done)s of %(total)s rows checked") % values
+    return str(_("Waiting for the import to start."))
 
 
 @access("permission", permission=gate.ADD_PERSON, scoped=True, note="the rows an import refused")

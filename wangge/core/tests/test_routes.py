@@ -182,6 +182,27 @@ OUTSIDER_URLS = {
     "people:move": ("dispatcher", lambda o: reverse("people:move", args=[outsider_person(o)])),
     "people:close": ("dispatcher", lambda o: reverse("people:close", args=[outsider_person(o)])),
     "people:merge": ("dispatcher", lambda o: reverse("people:merge", args=[outsider_person(o)])),
+    "people:tags": ("dispatcher", lambda o: reverse("people:tags", args=[outsider_person(o)])),
+    "people:category": (
+        "dispatcher",
+        lambda o: reverse("people:category", args=[outsider_person(o), "floating"]),
+    ),
+    "people:category_end": (
+        "dispatcher",
+        lambda o: reverse("people:category_end", args=[outsider_person(o), "floating"]),
+    ),
+    "PUT people/{person_id}/categories/{kind}": (
+        "dispatcher",
+        lambda o: f"/api/v1/people/{outsider_person(o)}/categories/floating",
+    ),
+    "POST people/{person_id}/categories/{kind}/end": (
+        "dispatcher",
+        lambda o: f"/api/v1/people/{outsider_person(o)}/categories/floating/end",
+    ),
+    "PUT people/{person_id}/tags": (
+        "dispatcher",
+        lambda o: f"/api/v1/people/{outsider_person(o)}/tags",
+    ),
     "people:household": (
         "dispatcher",
         lambda o: reverse("people:household", args=[outsider_household(o)]),
@@ -198,6 +219,60 @@ OUTSIDER_URLS = {
     "people:import_problems": (
         "dispatcher",
         lambda o: reverse("people:import_problems", args=[outsider_import_job(o)]),
+    ),
+    "people:import_progress": (
+        "dispatcher",
+        lambda o: reverse("people:import_progress", args=[outsider_import_job(o)]),
+    ),
+    "people:house_edit": (
+        "dispatcher",
+        lambda o: reverse("people:house_edit", args=[outsider_house(o)]),
+    ),
+    "people:house_resident_add": (
+        "dispatcher",
+        lambda o: reverse("people:house_resident_add", args=[outsider_house(o)]),
+    ),
+    "people:house_resident_remove": (
+        "dispatcher",
+        lambda o: reverse(
+            "people:house_resident_remove", args=[outsider_house(o), outsider_person(o)]
+        ),
+    ),
+    "people:household_edit": (
+        "dispatcher",
+        lambda o: reverse("people:household_edit", args=[outsider_household(o)]),
+    ),
+    "people:household_member_add": (
+        "dispatcher",
+        lambda o: reverse("people:household_member_add", args=[outsider_household(o)]),
+    ),
+    "people:household_member_remove": (
+        "dispatcher",
+        lambda o: reverse(
+            "people:household_member_remove", args=[outsider_household(o), outsider_person(o)]
+        ),
+    ),
+    "people:organisation_edit": (
+        "dispatcher",
+        lambda o: reverse("people:organisation_edit", args=[outsider_organisation(o)]),
+    ),
+    "GET houses/{house_id}": ("dispatcher", lambda o: f"/api/v1/houses/{outsider_house(o)}"),
+    "PATCH houses/{house_id}": ("dispatcher", lambda o: f"/api/v1/houses/{outsider_house(o)}"),
+    "GET households/{household_id}": (
+        "dispatcher",
+        lambda o: f"/api/v1/households/{outsider_household(o)}",
+    ),
+    "PATCH households/{household_id}": (
+        "dispatcher",
+        lambda o: f"/api/v1/households/{outsider_household(o)}",
+    ),
+    "GET organisations/{organisation_id}": (
+        "dispatcher",
+        lambda o: f"/api/v1/organisations/{outsider_organisation(o)}",
+    ),
+    "PATCH organisations/{organisation_id}": (
+        "dispatcher",
+        lambda o: f"/api/v1/organisations/{outsider_organisation(o)}",
     ),
     "privacy:unmask": ("dispatcher", lambda o: reverse("privacy:unmask", args=["staff", o.pk])),
     "privacy:reads": (
@@ -235,7 +310,13 @@ def test_every_scoped_route_has_an_outsider_check():
 def test_each_scoped_route_answers_an_outsider_not_found(client, request, outsider, name):
     persona_name, url_for_record = OUTSIDER_URLS[name]
     client.force_login(request.getfixturevalue(persona_name))
+    method = name.split()[0] if name.split()[0] in {"PUT", "POST", "PATCH"} else "GET"
 
-    response = client.get(url_for_record(outsider))
+    if method == "GET":
+        response = client.get(url_for_record(outsider))
+    else:  # a body every write operation takes, so that only the scope can refuse it
+        body = {"version": 1, "details": {}, "on": "2026-01-01", "tags": []}
+        send = getattr(client, method.lower())
+        response = send(url_for_record(outsider), body, content_type="application/json")
 
     assert response.status_code == 404

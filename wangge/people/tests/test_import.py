@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import ImportFailed
 from wangge.core.ids import identity_check_character
+from wangge.core.masking import mask_identity_number
 from wangge.core.scope import Scope
 from wangge.people import imports
 from wangge.people.importers import people_file_parse
@@ -266,3 +267,108 @@ def test_the_command_reads_gbk_and_writes_the_good_rows_in_partial_mode(tmp_path
 
     assert Person.objects.filter(name="欧阳测试").exists()
     assert "created 1" in capsys.readouterr().err
+
+
+@pytest.fixture
+def small_batches(monkeypatch):  # type: ignore[no-untyped-def]
+    """Batches of two rows, so that a file of a few rows crosses batch boundaries."""
+    monkeypatch.setattr(imports, "BATCH", 2)
+
+
+def history_matches(person: Person) -> bool:
+    change = Change.objects.get(record_type="person", record_id=person.pk, action="imported")
+    return change.changes["id_number"] == mask_identity_number(person.id_number)
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_each_person_written_gets_its_own_history_row_across_batches(settings, small_batches, copy):
+    settings.WANGGE_IMPORT_COPY = copy
+    known = person_registered(name="赵六")
+    rows = [files.row(name=f"甲{index}") for index in range(5)]
+    rows.insert(3, files.row(id_number=known.id_number, name="赵六"))
+
+    result = run(files.csv_bytes(rows), policy="skip")
+
+    assert (result.created, result.skipped) == (5, 1)
+    written = Person.objects.filter(id_number__in=[r["id_number"] for r in rows]).exclude(
+        pk=known.pk
+    )
+    assert written.count() == 5
+    assert all(history_matches(person) for person in written)
+    assert not Change.objects.filter(record_id=known.pk, action="imported").exists()
+
+
+def test_the_stop_policy_writes_nobody_when_one_person_is_registered_already(small_batches):
+    known = person_registered(name="赵六")
+    rows = [files.row(name="好人"), files.row(name="好人"), files.row(id_number=known.id_number)]
+    rows.append(files.row(name="好人"))
+
+    problems = problems_of(files.csv_bytes(rows))
+
+    assert [(p.line, p.column) for p in problems] == [(4, "公民身份号码")]
+    assert not Person.objects.filter(name="好人").exists()
+    assert not Change.objects.filter(action="imported").exists()
+
+
+def test_the_stop_policy_in_partial_mode_writes_the_others(small_batches):
+    known = person_registered(name="赵六")
+    rows = [files.row(name="好人"), files.row(id_number=known.id_number), files.row(name="好人")]
+
+    result = run(files.csv_bytes(rows), partial=True)
+
+    assert (result.created, result.skipped, result.updated) == (2, 0, 0)
+    assert [(p.line, p.column) for p in result.problems] == [(3, "公民身份号码")]
+    assert Person.objects.filter(name="好人").count() == 2
+
+
+def test_the_update_policy_updates_the_registered_and_writes_the_new(small_batches):
+    known = person_registered(name="赵六")
+    rows = [files.row(name="好人"), files.row(id_number=known.id_number, occupation="教师")]
+
+    result = run(files.csv_bytes(rows), policy="update")
+
+    assert (result.created, result.updated) == (1, 1)
+    known.refresh_from_db()
+    assert known.occupation == "教师"
+
+
+def test_the_command_shows_the_writing_stage_too(tmp_path, capsys, small_batches):
+    path = tmp_path / "people.csv"
+    path.write_bytes(files.csv_bytes(files.many_rows(5)))
+
+    call_command("people", "import", str(path))
+
+    shown = capsys.readouterr().err
+    assert "validated" in shown and "written         5/5         100%" in shown
+
+
+def test_the_files_identity_reader_agrees_with_the_identity_number_parser():
+    import datetime
+    import random
+
+    from wangge.core import ids
+    from wangge.people.importers import IdentityReader
+
+    rng = random.Random(11643)
+    numbers = []
+    for _index in range(3000):
+        born = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randrange(45000))
+        first17 = f"{rng.choice(['11', '62', '65', '81', '99', '00'])}{rng.randrange(10**4):04d}"
+        first17 += f"{born:%Y%m%d}{rng.randrange(1000):03d}"
+        number = first17 + identity_check_character(first17)
+        numbers += [number, number, number[:17] + rng.choice("0123456789X")]
+        numbers += [number[:6] + "19990231" + number[14:], number.lower(), f" {number}"]
+        numbers += [number[:6] + number[8:17]]  # the 15-digit form
+    read = IdentityReader()  # one for all, as for a file: birth dates are remembered
+
+    for number in numbers:
+        try:
+            expected: object = ids.parse_identity_number(number)
+        except ids.InvalidIdentifier as error:
+            expected = error.reason
+        try:
+            found: object = read(number)
+        except ids.InvalidIdentifier as error:
+            found = error.reason
+        assert found == expected, number
+    assert len(read.births) > 1000
