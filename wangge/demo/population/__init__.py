@@ -30,6 +30,7 @@ from wangge.demo.population.residents import (
     household_members,
     person_name,
     person_row,
+    years_old,
 )
 from wangge.demo.population.writer import PopulationSummary, Writer
 from wangge.people.models import House, Household
@@ -97,12 +98,31 @@ def grid_populate(
             house.owner_name = members[0].name
         else:
             house.owner_name = person_name(rng)
-        for member in members:
+        for index, member in enumerate(members):
             person = person_row(plan, member, house, household, floating, identities, rng)
             writer.people.append((person, house, household))
+            if index == 0 and not floating:
+                writer.owners.append((house, person))
             for kind, details in member.categories.items():
                 writer.categories.append((person, kind, details))
+            writer.tags += [(person, tag) for tag in tags_for(member, household is not None, rng)]
     writer.organisations += organisations_for(plan, rng, writer.credit_codes)
+
+
+def tags_for(member: Member, registered: bool, rng: random.Random) -> list[str]:
+    """Service labels a grid worker keeps, at rough national rates (the 低保 share of rural
+    Gansu is higher than the cities')."""
+    tags = []
+    age = years_old(member.born)
+    if registered and rng.random() < 0.04:
+        tags.append("低保")
+    if rng.random() < 0.025:
+        tags.append("残疾人")
+    if age >= 70 and rng.random() < 0.12:
+        tags.append("空巢老人")
+    if member.sex == "1" and 25 <= age < 70 and rng.random() < 0.015:
+        tags.append("退役军人")
+    return tags
 
 
 def house_for(

@@ -50,6 +50,7 @@ class Member:
     relation: str
     ethnicity: str = "01"
     categories: dict[str, dict[str, object]] = field(default_factory=dict)
+    passport: str = ""  # a foreign national's, who has no resident identity number
 
 
 class IdentityIssuer:
@@ -181,20 +182,55 @@ def floating_group(kind: str, rng: random.Random) -> list[Member]:
     if outside:
         for member in members:
             member.categories = {CategoryKind.FOREIGN: foreign_details(arrived, rng)}
+    elif kind == "urban" and rng.random() < 0.01:
+        return [foreign_national(arrived, rng)]
     return members
 
 
 def foreign_details(arrived: datetime.date, rng: random.Random) -> dict[str, object]:
+    """A Hong Kong, Macao or Taiwan resident living here: registered by the GB 11643-format
+    number of their residence permit, with their travel permit as the document."""
     area = rng.choice(sorted(OUTSIDE_MAINLAND))
     return {
-        "origin": OUTSIDE_MAINLAND[area],
-        "document_type": "港澳台居民居住证",
+        "nationality": OUTSIDE_MAINLAND[area],
+        "document_type": "511" if area == "830000" else "516",
         "visit_purpose": rng.choice(("01", "02", "05")),
         "arrived_on": arrived.isoformat(),
         "leaves_on": (arrived + datetime.timedelta(days=5 * 365)).isoformat(),
         "_area": area,
         "_starts_on": arrived,
     }
+
+
+# Foreign nationals, registered by passport (document 414): (nationality, passport letter,
+# names as written in Chinese, surname and given name in their script).
+FOREIGN_NATIONALS = (
+    ("KOR", "M", "金敏俊", "KIM", "MINJUN"),
+    ("KOR", "M", "朴智妍", "PARK", "JIYEON"),
+    ("PAK", "A", "阿里·汗", "KHAN", "ALI"),
+    ("RUS", "7", "伊万·彼得罗夫", "PETROV", "IVAN"),
+    ("KAZ", "N", "努尔兰·阿布德拉赫曼诺夫", "ABDRAKHMANOV", "NURLAN"),
+)
+
+
+def foreign_national(arrived: datetime.date, rng: random.Random) -> "Member":
+    nationality, letter, name, surname, given = rng.choice(FOREIGN_NATIONALS)
+    sex = "2" if name == "朴智妍" else "1"
+    member = Member(name, sex, born_at_age(rng.randint(22, 50), rng), "", "")
+    member.passport = f"{letter}{rng.randrange(10**7, 10**8)}"
+    member.categories[CategoryKind.FOREIGN] = {
+        "nationality": nationality,
+        "foreign_surname": surname,
+        "foreign_given_name": given,
+        "document_type": "414",
+        "document_number": member.passport,
+        "document_valid_until": (arrived + datetime.timedelta(days=6 * 365)).isoformat(),
+        "visit_purpose": rng.choice(("01", "02", "03")),
+        "arrived_on": arrived.isoformat(),
+        "leaves_on": (arrived + datetime.timedelta(days=2 * 365)).isoformat(),
+        "_starts_on": arrived,
+    }
+    return member
 
 
 def years_old(born: datetime.date) -> int:
@@ -236,7 +272,14 @@ def person_row(
     rng: random.Random,
 ) -> Person:
     foreign = member.categories.get(CategoryKind.FOREIGN)
-    if foreign:
+    if member.passport:
+        area = ""
+        while member.passport in identities.issued:
+            member.passport = member.passport[0] + str(int(member.passport[1:]) % 99999999 + 1)
+        identities.issued.add(member.passport)
+        assert foreign is not None
+        foreign["document_number"] = member.passport
+    elif foreign:
         area = str(foreign.pop("_area"))
     elif floating:
         area = rng.choice(OTHER_AREAS)
@@ -244,9 +287,11 @@ def person_row(
         area = LOCAL_AREA
     age = years_old(member.born)
     pinyin, initials = cached_name_keys(member.name)
-    ethnicity = "05" if "·" in member.name and member.name[0] == "阿" else member.ethnicity
+    minority = "·" in member.name and member.name[0] == "阿" and not member.passport
+    ethnicity = "05" if minority else member.ethnicity
     person = Person(
-        id_number=identities.issue(area, member.born, member.sex),
+        id_type="414" if member.passport else "111",
+        id_number=member.passport or identities.issue(area, member.born, member.sex),
         name=member.name,
         name_pinyin=pinyin,
         name_initials=initials,

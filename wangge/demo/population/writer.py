@@ -2,7 +2,16 @@
 
 from dataclasses import dataclass, field
 
-from wangge.people.models import House, Household, Organisation, Person, PersonCategory
+from django.db import connection
+
+from wangge.people.models import (
+    House,
+    Household,
+    Organisation,
+    Person,
+    PersonCategory,
+    PersonTag,
+)
 
 BATCH = 2_000
 
@@ -26,6 +35,8 @@ class Writer:
         self.people: list[tuple[Person, House, Household | None]] = []
         self.categories: list[tuple[Person, str, dict[str, object]]] = []
         self.organisations: list[Organisation] = []
+        self.owners: list[tuple[House, Person]] = []
+        self.tags: list[tuple[Person, str]] = []
         self.summary = PopulationSummary()
         self.household_serial = 0
         self.credit_codes: set[str] = set()
@@ -45,6 +56,7 @@ class Writer:
             summary.categories[kind] = summary.categories.get(kind, 0) + 1
         self.houses, self.households, self.people = [], [], []
         self.categories, self.organisations = [], []
+        self.owners, self.tags = [], []
 
     def write(self) -> None:
         House.objects.bulk_create(self.houses, batch_size=BATCH)
@@ -61,6 +73,20 @@ class Writer:
             batch_size=BATCH,
         )
         Organisation.objects.bulk_create(self.organisations, batch_size=BATCH)
+        PersonTag.objects.bulk_create(
+            [PersonTag(person_id=person.pk, name=name) for person, name in self.tags],
+            batch_size=BATCH,
+        )
+        self.owners_link()
+
+    def owners_link(self) -> None:
+        """Houses point to their owners, who are written after them (people point to houses)."""
+        table = House._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET owner_id = %s WHERE id = %s",  # noqa: S608 (model's table)
+                [(person.pk, house.pk) for house, person in self.owners],
+            )
 
 
 def category_dates(details: dict[str, object]) -> dict[str, object]:

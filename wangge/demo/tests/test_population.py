@@ -15,6 +15,7 @@ from wangge.demo.population import (
     population_load,
 )
 from wangge.people import codes
+from wangge.people.categories import details_checked
 from wangge.people.models import (
     CategoryKind,
     House,
@@ -22,6 +23,7 @@ from wangge.people.models import (
     Organisation,
     Person,
     PersonCategory,
+    PersonTag,
 )
 from wangge.people.names import name_keys
 from wangge.regions.models import Level, Region
@@ -69,7 +71,11 @@ def test_the_small_population_is_generated_the_same_every_time(db):
 
 
 def test_identity_numbers_are_valid_unique_and_agree_with_sex_and_birth_date(db):
-    rows = list(Person.objects.values_list("id_number", "sex", "birth_date", "native_place_code"))
+    rows = list(
+        Person.objects.filter(id_type="111").values_list(
+            "id_number", "sex", "birth_date", "native_place_code"
+        )
+    )
     assert len({row[0] for row in rows}) == len(rows)
     for number, sex, birth_date, area in rows:
         identity = ids.parse_identity_number(number)
@@ -141,7 +147,7 @@ def test_every_household_has_one_head_and_members_with_standard_relations(db):
         (CategoryKind.LEFT_BEHIND, {"left_behind_type", "family_member_away", "away_relation"}),
         (
             CategoryKind.FOREIGN,
-            {"origin", "document_type", "visit_purpose", "arrived_on", "leaves_on"},
+            {"nationality", "document_type", "visit_purpose", "arrived_on", "leaves_on"},
         ),
     ],
 )
@@ -149,7 +155,8 @@ def test_category_details_are_well_formed(db, kind, keys):
     categories = PersonCategory.objects.filter(kind=kind).select_related("person")
     assert categories.exists()
     for category in categories:
-        assert set(category.details) == keys, category.details
+        assert details_checked(kind, category.details) == category.details
+        assert keys <= set(category.details), category.details
         assert category.ends_on is None
         person = category.person
         if kind == CategoryKind.REGISTERED:
@@ -161,8 +168,21 @@ def test_category_details_are_well_formed(db, kind, keys):
         if kind == CategoryKind.LEFT_BEHIND:
             assert codes.LeftBehindType(category.details["left_behind_type"])
             assert person.region_code[:12] in rural_villages()
-        if kind == CategoryKind.FOREIGN:
+        if kind == CategoryKind.FOREIGN and person.id_type == "111":
             assert person.id_number[:2] in {"81", "82", "83"}
+        if kind == CategoryKind.FOREIGN and person.id_type == "414":
+            assert category.details["document_number"] == person.id_number
+
+
+def test_foreign_nationals_by_passport_owners_and_tags_are_there(db):
+    passport_holders = Person.objects.filter(id_type="414")
+    registered_heads = Person.objects.filter(household__isnull=False, relation_to_head="02")
+
+    assert passport_holders.exists()
+    assert not passport_holders.exclude(categories__kind=CategoryKind.FOREIGN).exists()
+    assert registered_heads.exists()
+    assert not registered_heads.filter(houses_owned__isnull=True).exists()
+    assert set(PersonTag.objects.values_list("name", flat=True)) >= {"低保", "残疾人"}
 
 
 def rural_villages() -> set[str]:
