@@ -44,7 +44,15 @@ def samples(count: int) -> dict[str, list[Any]]:
     people = list(
         Person.objects.exclude(mobile="")
         .filter(pk__in=list(range(step // 2, total, step)))
-        .values("id_number", "name", "name_pinyin", "name_initials", "mobile", "region_code")
+        .values(
+            "id_number",
+            "name",
+            "name_pinyin",
+            "name_initials",
+            "mobile",
+            "region_code",
+            "current_address",
+        )
     )
     return {
         "identity number": [p["id_number"] for p in people],
@@ -52,8 +60,23 @@ def samples(count: int) -> dict[str, list[Any]]:
         "initials": ["zw"] + [p["name_initials"] for p in people],
         "characters": ["张伟"] + [p["name"] for p in people],
         "mobile": [p["mobile"] for p in people],
+        "address": [address_part(p["current_address"]) for p in people],
         "grid + category": [p["region_code"] for p in people],
+        "township + age": [p["region_code"][:9] for p in people],
+        "tag": ["低保", "残疾人", "空巢老人", "退役军人"],
     }
+
+
+def address_part(address: str) -> str:
+    """What someone types of an address: the street or group and the number (进步巷12号)."""
+    for marker in ("号", "组"):
+        if marker in address:
+            end = address.index(marker) + 1
+            return address[max(0, end - 8) : end]
+    return address[-6:]
+
+
+AGE_FROM, AGE_TO = 60, 79
 
 
 def ours(kind: str, value: str) -> list[Any]:
@@ -62,6 +85,10 @@ def ours(kind: str, value: str) -> list[Any]:
 
     if kind == "grid + category":
         criteria = PersonFilter(region_code=value, category="registered")
+    elif kind == "township + age":
+        criteria = PersonFilter(region_code=value, age_from=AGE_FROM, age_to=AGE_TO)
+    elif kind == "tag":
+        criteria = PersonFilter(tag=value)
     else:
         criteria = PersonFilter(text=value)
     return list(persons_search(Person.objects.all(), criteria)[:50])
@@ -78,13 +105,29 @@ def bare_sql(kind: str, value: str, vendor: str) -> tuple[str, list[Any]]:
     if kind in {"pinyin prefix", "initials"}:
         where = f"p.name_pinyin {like} OR p.name_initials {like}"
         return f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} {order}", [value + "%"] * 2
-    if kind == "characters":
+    if kind in {"characters", "address"}:
         where = f"p.name {like} OR p.former_names {like} OR p.current_address {like}"
         return f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} {order}", [f"%{value}%"] * 3
+    if kind == "township + age":
+        return township_age_sql(value, like, order)
+    if kind == "tag":
+        join = "INNER JOIN people_persontag t ON t.person_id = p.id"
+        return f"SELECT {COLUMNS} FROM {TABLE} {join} WHERE t.name = %s {order}", [value]
     join = "INNER JOIN people_personcategory c ON c.person_id = p.id"
     where = f"p.region_code {like} AND c.kind = %s AND c.ends_on IS NULL"
     sql = f"SELECT {COLUMNS} FROM {TABLE} {join} WHERE {where} {order}"
     return sql, [value + "%", "registered"]
+
+
+def township_age_sql(value: str, like: str, order: str) -> tuple[str, list[Any]]:
+    import datetime
+
+    from wangge.people.selectors import years_before
+
+    today = datetime.date.today()
+    where = f"p.region_code {like} AND p.birth_date <= %s AND p.birth_date > %s"
+    params = [value + "%", years_before(today, AGE_FROM), years_before(today, AGE_TO + 1)]
+    return f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} {order}", params
 
 
 def alternative_sql(kind: str, value: str, vendor: str) -> tuple[str, list[Any]]:
