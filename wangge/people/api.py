@@ -130,6 +130,16 @@ def conflict(error: EditConflict) -> ApiError:
     return ApiError(409, "conflict", str(error))
 
 
+def written(call: Any) -> Any:
+    """Run a service; its refusal in the API's error shape (422 invalid, 409 conflict)."""
+    try:
+        return call()
+    except ValidationError as error:
+        raise invalid(error) from None
+    except EditConflict as error:
+        raise conflict(error) from None
+
+
 def person_loaded(person_id: int) -> Person:
     return selectors.with_categories(Person.objects.filter(pk=person_id)).get()
 
@@ -194,18 +204,15 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonUpdateIn)
     values = payload.model_dump(exclude_unset=True, exclude={"version"})
     if any(value is None for value in values.values()):
         raise ApiError(422, "invalid", _("A field may be left out but not set to null."))
-    try:
-        services.person_update(
+    written(
+        lambda: services.person_update(
             actor=request.user,
             person=person,
             values=values,
             version=payload.version,
             request=request,
         )
-    except ValidationError as error:
-        raise invalid(error) from None
-    except EditConflict as error:
-        raise conflict(error) from None
+    )
     return person_loaded(person.pk)
 
 
@@ -220,8 +227,8 @@ def person_category_set(
     person = gate.person_get_for(
         request.user, person_id, action=gate.CHANGE_PERSON, request=request
     )
-    try:
-        services_categories.person_category_set(
+    written(
+        lambda: services_categories.person_category_set(
             actor=request.user,
             person=person,
             kind=kind,
@@ -230,10 +237,7 @@ def person_category_set(
             version=payload.version,
             request=request,
         )
-    except ValidationError as error:
-        raise invalid(error) from None
-    except EditConflict as error:
-        raise conflict(error) from None
+    )
     return person_loaded(person.pk)
 
 
@@ -245,8 +249,8 @@ def person_category_end(
     person = gate.person_get_for(
         request.user, person_id, action=gate.CHANGE_PERSON, request=request
     )
-    try:
-        services_categories.person_category_end(
+    written(
+        lambda: services_categories.person_category_end(
             actor=request.user,
             person=person,
             kind=kind,
@@ -254,10 +258,7 @@ def person_category_end(
             version=payload.version,
             request=request,
         )
-    except ValidationError as error:
-        raise invalid(error) from None
-    except EditConflict as error:
-        raise conflict(error) from None
+    )
     return person_loaded(person.pk)
 
 
@@ -267,16 +268,13 @@ def person_tags_set(request: HttpRequest, person_id: int, payload: TagsIn) -> An
     person = gate.person_get_for(
         request.user, person_id, action=gate.CHANGE_PERSON, request=request
     )
-    try:
-        services_categories.person_tags_set(
+    written(
+        lambda: services_categories.person_tags_set(
             actor=request.user,
             person=person,
             tags=payload.tags,
             version=payload.version,
             request=request,
         )
-    except ValidationError as error:
-        raise invalid(error) from None
-    except EditConflict as error:
-        raise conflict(error) from None
+    )
     return person_loaded(person.pk)

@@ -12,13 +12,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from wangge.core.api import ApiError, ErrorOut
-from wangge.core.errors import EditConflict
 from wangge.core.masking import mask_address, mask_mobile
 from wangge.core.routes import access
 from wangge.core.scope import prefix_q, user_scope
 from wangge.people import access as gate
 from wangge.people import selectors, services_organisations, services_places
-from wangge.people.api import conflict, invalid
+from wangge.people.api import invalid, written
 from wangge.people.forms import UNREACHABLE
 from wangge.people.models import Household, Organisation, Person
 from wangge.people.views_organisations import ADD_ORGANISATION, CHANGE_ORGANISATION
@@ -170,15 +169,6 @@ def owner_values(request: HttpRequest, values: dict[str, Any]) -> dict[str, Any]
             message = _("No such person within your reach.")
             raise ApiError(422, "invalid", message, {"owner_id_number": message})
     return {**values, "owner": owner}
-
-
-def written(call: Any) -> Any:
-    try:
-        return call()
-    except ValidationError as error:
-        raise invalid(error) from None
-    except EditConflict as error:
-        raise conflict(error) from None
 
 
 class PlaceFilterIn(Schema):

@@ -61,6 +61,17 @@ def errors_onto(form: Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
+def write(form: Form, call: Any) -> Any:
+    """Run a service; its refusal goes onto the form (fields, or above it for a conflict)."""
+    try:
+        return call()
+    except ValidationError as error:
+        errors_onto(form, error)
+    except EditConflict as conflict:
+        form.add_error(None, str(conflict))
+    return None
+
+
 @access("permission", permission=gate.VIEW_PERSON, note="people within one's reach")
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -181,19 +192,17 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     form = forms.PersonEditForm(request.POST or None, initial=editable_values(person))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
+        saved = write(
+            form,
+            lambda: services.person_update(
                 actor=request.user,
                 person=person,
                 values=form.values(),
                 version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("The changes have been saved."))
             return redirect("people:detail", person_id=person.pk)
     title = _("Update %(name)s") % {"name": person.name}
@@ -211,19 +220,17 @@ def person_move(request: HttpRequest, person_id: int) -> HttpResponse:
         request.POST or None, scope=user_scope(request.user), initial={"version": person.version}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.person_move(
+        saved = write(
+            form,
+            lambda: services.person_move(
                 actor=request.user,
                 person=person,
                 region_code=form.cleaned_data["region_code"],
                 version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("The person has been moved to the new grid."))
             return redirect_after_move(request, person)
     title = _("Move %(name)s to another grid") % {"name": person.name}
@@ -246,20 +253,18 @@ def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     form = forms.PersonCloseForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.person_status_set(
+        saved = write(
+            form,
+            lambda: services.person_status_set(
                 actor=request.user,
                 person=person,
                 status=form.cleaned_data["status"],
                 on=form.cleaned_data["on"],
                 version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("The record has been closed."))
             return redirect("people:detail", person_id=person.pk)
     title = _("Close the record of %(name)s") % {"name": person.name}

@@ -3,18 +3,16 @@ change and end them. Same gate and services as the person's other pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from wangge.core.errors import EditConflict
 from wangge.core.routes import access
 from wangge.people import access as gate
 from wangge.people import forms, selectors, services_categories
 from wangge.people.categories import CATEGORY_FIELDS
 from wangge.people.models import CategoryKind, Person, PersonCategory
-from wangge.people.views import GET_POST, errors_onto, form_page
+from wangge.people.views import GET_POST, form_page, write
 
 
 def kind_checked(kind: str) -> str:
@@ -43,8 +41,9 @@ def person_category(request: HttpRequest, person_id: int, kind: str) -> HttpResp
         request.POST or None, kind=kind, initial=category_initial(person, category)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services_categories.person_category_set(
+        saved = write(
+            form,
+            lambda: services_categories.person_category_set(
                 actor=request.user,
                 person=person,
                 kind=kind,
@@ -52,12 +51,9 @@ def person_category(request: HttpRequest, person_id: int, kind: str) -> HttpResp
                 starts_on=form.cleaned_data["starts_on"],
                 version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("The category has been saved."))
             return redirect("people:detail", person_id=person.pk)
     values = {"name": person.name, "category": CategoryKind(kind).label}
@@ -75,20 +71,18 @@ def person_category_end(request: HttpRequest, person_id: int, kind: str) -> Http
     kind = kind_checked(kind)
     form = forms.PersonCategoryEndForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services_categories.person_category_end(
+        saved = write(
+            form,
+            lambda: services_categories.person_category_end(
                 actor=request.user,
                 person=person,
                 kind=kind,
                 on=form.cleaned_data["on"],
                 version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("The category has been ended."))
             return redirect("people:detail", person_id=person.pk)
     values = {"name": person.name, "category": CategoryKind(kind).label}
@@ -106,19 +100,17 @@ def person_tags(request: HttpRequest, person_id: int) -> HttpResponse:
     initial = {"tags": ", ".join(selectors.person_tags(person)), "version": person.version}
     form = forms.PersonTagsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services_categories.person_tags_set(
+        saved = write(
+            form,
+            lambda: services_categories.person_tags_set(
                 actor=request.user,
                 person=person,
                 tags=form.tag_list(),
                 version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        except EditConflict as conflict:
-            form.add_error(None, str(conflict))
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _("The tags have been saved."))
             return redirect("people:detail", person_id=person.pk)
     title = _("Tags of %(name)s") % {"name": person.name}

@@ -14,8 +14,8 @@ from wangge.people import access as gate
 from wangge.people import forms_places as forms
 from wangge.people import services_organisations
 from wangge.people.history import history_rows
-from wangge.people.views import PAGE_SIZE, default_grid
-from wangge.people.views_places import GET_POST, form_page, write
+from wangge.people.views import PAGE_SIZE, default_grid, write
+from wangge.people.views_places import GET_POST, form_page
 
 ADD_ORGANISATION = "people.add_organisation"
 CHANGE_ORGANISATION = "people.change_organisation"

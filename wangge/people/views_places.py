@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from wangge.core.errors import EditConflict
 from wangge.core.routes import access
 from wangge.core.scope import user_scope
 from wangge.people import access as gate
@@ -22,7 +20,7 @@ from wangge.people import forms_places as forms
 from wangge.people import selectors, services_places
 from wangge.people.history import history_rows
 from wangge.people.models import House, Person
-from wangge.people.views import PAGE_SIZE, default_grid, errors_onto
+from wangge.people.views import PAGE_SIZE, default_grid, write
 
 GET_POST = require_http_methods(["GET", "POST"])
 ADD_HOUSE = "people.add_house"
@@ -50,17 +48,6 @@ def person_in_reach(request: HttpRequest, form: Form, field: str) -> Person | No
     if person is None:
         form.add_error(field, _("No such person within your reach."))
     return person
-
-
-def write(form: Form, call: Any) -> Any:
-    """Run a service; its refusal goes onto the form (fields, or above it for a conflict)."""
-    try:
-        return call()
-    except ValidationError as error:
-        errors_onto(form, error)
-    except EditConflict as conflict:
-        form.add_error(None, str(conflict))
-    return None
 
 
 # --- Houses ----------------------------------------------------------------------------
