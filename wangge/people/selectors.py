@@ -62,20 +62,12 @@ def search_condition(text: str) -> Q:
     )
 
 
-def text_is_scanned(text: str) -> bool:
-    """Whether a search by this text reads every row in reach (characters of a name or an
-    address: no index answers "contains")."""
-    text = text.strip()
-    if not text or MOBILE.match(text) or LETTERS.match(query_keys(text)):
-        return False
-    return not (len(text) in (15, 18) and ids.is_valid_identity_number(text))
-
-
 class Unindexed(Func):
     """A column in ORDER BY that the engine must not walk an index for: `+column` on SQLite,
-    `column || ''` on PostgreSQL (same values, same order). When a search scans rows anyway
-    and matches few, walking the pinyin index to skip the sort reads every row in index order,
-    several times slower than a scan plus sorting the few matches (docs/performance.md)."""
+    `column || ''` on PostgreSQL (same values, same order). When a search text matches few
+    rows (found by a scan, or by the initials' index), walking the pinyin index to skip the
+    sort reads row after row in index order, several times slower than finding the matches
+    and sorting them (docs/performance.md); the list without a text keeps the index order."""
 
     template = "%(expressions)s"
 
@@ -124,7 +116,7 @@ def persons_search(people: QuerySet[Person], criteria: PersonFilter) -> QuerySet
     people = people.filter(born_between(criteria.age_from, criteria.age_to, timezone.localdate()))
     if criteria.tag:
         people = people.filter(tags__name=criteria.tag.strip())
-    if text_is_scanned(criteria.text):
+    if criteria.text.strip():  # few matches, found by another index or a scan: sort them
         return people.order_by(Unindexed(F("name_pinyin")), "id")
     return people.order_by("name_pinyin", "id")
 
