@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from wangge.core import ids
 from wangge.core.scope import prefix_q
-from wangge.people.models import Change, Person, PersonCategory, PersonTag
+from wangge.people.models import Person, PersonCategory, PersonTag
 from wangge.people.names import query_keys
 from wangge.regions.models import Region
 
@@ -119,11 +119,6 @@ def persons_search(people: QuerySet[Person], criteria: PersonFilter) -> QuerySet
     if criteria.text.strip():  # few matches, found by another index or a scan: sort them
         return people.order_by(Unindexed(F("name_pinyin")), "id")
     return people.order_by("name_pinyin", "id")
-
-
-def person_history(person: Person) -> QuerySet[Change]:
-    """The record's changes, newest first, with who made them."""
-    return Change.objects.filter(record_type="person", record_id=person.pk).select_related("actor")
 
 
 def person_tags(person: Person) -> list[str]:

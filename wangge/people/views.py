@@ -20,7 +20,7 @@ from wangge.core.scope import user_scope
 from wangge.people import access as gate
 from wangge.people import exports, forms, history, selectors, services
 from wangge.people.categories import details_missing, details_shown
-from wangge.people.models import CategoryKind, Person
+from wangge.people.models import CategoryKind, Person, PersonCategory
 
 PAGE_SIZE = 50
 UNMASK_PERSONAL = "privacy.unmask_personal"
@@ -100,14 +100,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = gate.person_get_for(request.user, person_id, request=request)
     person = Person.objects.select_related("household", "house").get(pk=person.pk)
+    categories = list(selectors.person_categories_current(person))
     user = request.user
     return render(
         request,
         "people/detail.html",
         {
             "person": person,
-            "categories": categories_shown(person),
-            "kinds_to_add": kinds_to_add(person),
+            "categories": categories_shown(categories),
+            "kinds_to_add": kinds_to_add(categories),
             "tags": selectors.person_tags(person),
             "grid_name": selectors.grid_names({person.region_code}).get(person.region_code, ""),
             "history": history.history_rows(person),
@@ -118,19 +119,19 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def categories_shown(person: Person) -> list[dict[str, Any]]:
+def categories_shown(categories: list[PersonCategory]) -> list[dict[str, Any]]:
     return [
         {
             "category": category,
             "details": details_shown(category.kind, category.details),
             "missing": details_missing(category.kind, category.details),
         }
-        for category in selectors.person_categories_current(person)
+        for category in categories
     ]
 
 
-def kinds_to_add(person: Person) -> list[tuple[str, str]]:
-    current = {category.kind for category in selectors.person_categories_current(person)}
+def kinds_to_add(categories: list[PersonCategory]) -> list[tuple[str, str]]:
+    current = {category.kind for category in categories}
     return [(kind, str(label)) for kind, label in CategoryKind.choices if kind not in current]
 
 
