@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wangge.regions",
     "wangge.staff",
     "wangge.people",
+    "wangge.cases",
     "wangge.demo",
     "wangge.web",
 ]
@@ -230,6 +231,22 @@ TASKS = {
 WANGGE_IMPORT_MAX_BYTES = int(os.environ.get("WANGGE_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 # PostgreSQL: write imported rows with COPY (about 3x executemany); off = the portable path.
 WANGGE_IMPORT_COPY = env_bool("WANGGE_IMPORT_COPY", True)
+
+# Case photos: stored under the data directory, served only through the case's own page.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+WANGGE_PHOTO_MAX_BYTES = int(os.environ.get("WANGGE_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+WANGGE_PHOTOS_PER_CASE_STEP = int(os.environ.get("WANGGE_PHOTOS_PER_CASE_STEP", "6"))
+# Likely duplicates while reporting: same category, within this distance and these days.
+WANGGE_DUPLICATE_METRES = int(os.environ.get("WANGGE_DUPLICATE_METRES", "150"))
+WANGGE_DUPLICATE_DAYS = int(os.environ.get("WANGGE_DUPLICATE_DAYS", "7"))
+# The outbound channel for notifications (SMS gateway, e-mail, WeCom webhook); the console
+# backend writes them to the log.
+WANGGE_NOTIFY_BACKEND = os.environ.get(
+    "WANGGE_NOTIFY_BACKEND", "wangge.cases.notify.ConsoleBackend"
+)
+WANGGE_NOTIFY_WEBHOOK_URL = os.environ.get("WANGGE_NOTIFY_WEBHOOK_URL", "")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

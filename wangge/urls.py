@@ -16,6 +16,8 @@ urlpatterns = [
     path("audit/", include("wangge.audit.urls")),
     path("staff/", include("wangge.staff.urls")),
     path("people/", include("wangge.people.urls")),
+    path("cases/", include("wangge.cases.urls")),
+    path("open311/v2/", include("wangge.cases.urls_open311")),
     path("privacy/", include("wangge.privacy.urls")),
     path("", include("wangge.web.urls")),
 ]

@@ -45,10 +45,23 @@ MANAGE_MEMBERSHIPS = (
     "accounts.change_department",
 )
 
+VIEW_CASES = "cases.view_case"
+REPORT_CASES = (VIEW_CASES, "cases.report_case")
+VERIFY_CASES = "cases.verify_case"
+DISPATCH_CASES = (*REPORT_CASES, "cases.dispatch_case")
+HANDLE_CASES = (VIEW_CASES, "cases.handle_case")
+SUPERVISE_CASES = (VIEW_CASES, "cases.supervise_case")
+CASE_STATISTICS = "cases.view_case_statistics"
+ADMINISTER_CASES = "cases.administer_cases"
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset({VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL}),
-    Role.GRID_LEADER: frozenset({VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL}),
-    Role.VILLAGE_CADRE: frozenset({VIEW_REGIONS, *VIEW_REGISTER}),
+    Role.GRID_WORKER: frozenset(
+        {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
+    ),
+    Role.GRID_LEADER: frozenset(
+        {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
+    ),
+    Role.VILLAGE_CADRE: frozenset({VIEW_REGIONS, *VIEW_REGISTER, *REPORT_CASES}),
     Role.DISPATCHER: frozenset(
         {
             VIEW_REGIONS,
@@ -58,9 +71,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *KEEP_REGISTER,
             "people.export_person",
             "people.merge_person",
+            *DISPATCH_CASES,
+            CASE_STATISTICS,
         }
     ),
-    Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS}),
+    Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS, *HANDLE_CASES}),
     Role.DISTRICT_ADMIN: frozenset(
         {
             VIEW_REGIONS,
@@ -70,10 +85,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *KEEP_REGISTER,
             "people.export_person",
             "people.merge_person",
+            *DISPATCH_CASES,
+            *SUPERVISE_CASES,
+            CASE_STATISTICS,
+            ADMINISTER_CASES,
         }
     ),
-    Role.LEADER: frozenset({VIEW_REGIONS, *VIEW_REGISTER}),
-    Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT, VIEW_READS}),
+    Role.LEADER: frozenset({VIEW_REGIONS, *VIEW_REGISTER, *SUPERVISE_CASES, CASE_STATISTICS}),
+    Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT, VIEW_READS, CASE_STATISTICS}),
     Role.SYSTEM_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS}),
 }
 
@@ -108,6 +127,14 @@ CAPABILITY_LABELS = {
     "accounts.change_membership": _("Change posts"),
     "accounts.view_department": _("View departments"),
     "accounts.change_department": _("Change departments and the categories they handle"),
+    VIEW_CASES: _("View cases"),
+    "cases.report_case": _("Report cases"),
+    VERIFY_CASES: _("Verify cases on site and close them"),
+    "cases.dispatch_case": _("Register and dispatch cases"),
+    "cases.handle_case": _("Handle the cases of one's unit"),
+    "cases.supervise_case": _("Supervise cases and list them for the leaders"),
+    CASE_STATISTICS: _("View case statistics"),
+    ADMINISTER_CASES: _("Administer the case engine: calendar, rules, extra extensions"),
 }
 
 # Which posts a holder of each role may give to others (no one may give posts to

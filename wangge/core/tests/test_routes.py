@@ -281,6 +281,10 @@ OUTSIDER_URLS = {
     ),
 }
 
+for part in ("api", "stats", "admin", "pages"):
+    module = __import__(f"wangge.cases.tests.outsider_urls_{part}", fromlist=["OUTSIDER_URLS"])
+    OUTSIDER_URLS.update(module.OUTSIDER_URLS)
+
 
 @pytest.fixture
 def township_auditor(db):  # type: ignore[no-untyped-def]

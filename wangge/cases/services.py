@@ -1,0 +1,991 @@
+"""The only code that writes cases: report, then every action of the workflow through `act`.
+
+Each write runs in one transaction: the case row is locked and its `version` compared with
+the one the actor saw (a stale one is a `CaseConflict` listing what happened since), the
+workflow table decides whether the action is allowed to this person now, then the case and
+its tasks change, one `CaseEvent` is appended, the daily rollups move, notifications are
+queued and an audit entry is written.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.accounts.models import Department
+from wangge.audit.services import record
+from wangge.cases import access, calendar, notify, photos, rollups
+from wangge.cases.categories import limits_of
+from wangge.cases.deadlines import CategoryLimits, limit_end, merged
+from wangge.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumber,
+    Category,
+    Channel,
+    DispatchRule,
+    Task,
+    TaskStatus,
+)
+from wangge.cases.workcalendar import WorkCalendar, add_working_days
+from wangge.cases.workflow import (
+    OPEN,
+    WORKFLOWS,
+    Action,
+    CaseFacts,
+    Relation,
+    Status,
+    SupervisionLevel,
+    TaskFacts,
+    WorkflowError,
+    next_status,
+)
+from wangge.core.errors import EditConflict
+from wangge.core.masking import mask_mobile
+from wangge.regions.locate import grid_for_point
+from wangge.regions.models import Level, Region
+
+MAX_EXTENSION_DAYS = 30
+
+
+class CaseConflict(EditConflict):
+    """The case changed since the actor read it; `events` are the timeline rows since."""
+
+    def __init__(self, message: str, case: Case, events: list[CaseEvent]):
+        self.case = case
+        self.events = events
+        super().__init__(message)
+
+
+@dataclass
+class ReportInput:
+    category_code: str
+    description: str
+    title: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    crs: str = "wgs84"
+    region_code: str = ""
+    address: str = ""
+    channel: str = Channel.PATROL
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    urgent: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ActionInput:
+    action: str
+    version: int
+    reason: str = ""
+    task_id: int | None = None
+    lead_department_id: int | None = None
+    assisting_department_ids: Sequence[int] = ()
+    instructions: str = ""
+    extension_days: int | None = None
+    rating: int | None = None
+    satisfied: bool | None = None
+
+
+# --- reading what the workflow needs ------------------------------------------------------
+
+
+def workflow_of(case: Case) -> Any:
+    return WORKFLOWS[case.workflow]
+
+
+def task_facts(task: Task | None) -> TaskFacts | None:
+    if task is None:
+        return None
+    return TaskFacts(
+        extensions_used=task.extensions_used,
+        extensions_allowed=task.extensions_allowed,
+        extension_pending=task.extension_pending,
+        send_back_until=task.send_back_until,
+    )
+
+
+def case_facts(case: Case, task: Task | None, now: datetime) -> CaseFacts:
+    return CaseFacts(
+        status=case.status,
+        now=now,
+        supervision=SupervisionLevel(case.supervision),
+        listed=case.listed,
+        rated=case.rating is not None,
+        closed_at=case.closed_at,
+        task=task_facts(task),
+    )
+
+
+def task_for(action: str, actor: Any, tasks: list[Task], task_id: int | None) -> Task | None:
+    """The task an action is about: a named one (it must belong to the case), else the
+    actor's own, else (for the dispatcher's decisions) the one with a request waiting."""
+    if task_id is not None:
+        for task in tasks:
+            if task.pk == task_id:
+                return task
+        raise WorkflowError("unknown_task", _("This task does not belong to the case."))
+    if action in {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION}:
+        return next((task for task in tasks if task.extension_pending), None)
+    if action == Action.ALLOW_ANOTHER_EXTENSION:
+        return next((task for task in tasks if task.status in access.OPEN_TASK), None)
+    return access.own_task(actor, tasks)
+
+
+def available(case: Case, actor: Any, now: datetime | None = None) -> list[Any]:
+    """The actions the actor may take on the case now (the page's buttons)."""
+    from wangge.cases.workflow import available_actions
+
+    now = now or timezone.now()
+    tasks = list(case.tasks.all())
+    rel = access.relation(actor, case, tasks)
+    task = access.own_task(actor, tasks) or next(
+        (task for task in tasks if task.extension_pending), None
+    )
+    if task is None:
+        task = next((task for task in tasks if task.status in access.OPEN_TASK), None)
+    return list(
+        available_actions(workflow_of(case), relation=rel, facts=case_facts(case, task, now))
+    )
+
+
+# --- numbers, places, categories -----------------------------------------------------------
+
+
+def next_number(district: str, year: int) -> str:
+    """`620502-2026-000123`; call inside the creating transaction."""
+    prefix = f"{district}-{year}"
+    if not CaseNumber.objects.filter(prefix=prefix).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseNumber.objects.create(prefix=prefix, last=1)
+        except IntegrityError:  # created meanwhile by a concurrent report
+            CaseNumber.objects.filter(prefix=prefix).update(last=F("last") + 1)
+    last = CaseNumber.objects.filter(prefix=prefix).values_list("last", flat=True).get()
+    return f"{prefix}-{last:06d}"
+
+
+def leaf_category(code: str) -> Category:
+    category = Category.objects.filter(code=(code or "").strip(), active=True).first()
+    if category is None:
+        raise ValidationError({"category": _("Choose a category from the list.")})
+    if not category.leaf:
+        raise ValidationError(
+            {"category": _("Choose a subcategory of %(name)s.") % {"name": category.name}}
+        )
+    return category
+
+
+def located(data: ReportInput) -> tuple[str, float | None, float | None]:
+    """The grid and WGS-84 point of a report: from coordinates (the grid found from them),
+    or from a grid chosen with an address (phone-in reports)."""
+    if data.lon is not None and data.lat is not None:
+        if not (math.isfinite(data.lon) and math.isfinite(data.lat)):
+            raise ValidationError({"location": _("Coordinates must be finite numbers.")})
+        if data.crs not in {"wgs84", "gcj02", "bd09"}:
+            raise ValidationError({"location": _("Unknown coordinate system.")})
+        from wangge.core.coords import to_wgs84
+
+        lon, lat = (float(value) for value in to_wgs84(data.lon, data.lat, data.crs))
+        code = grid_for_point(lon, lat)
+        if code is None:
+            raise ValidationError(
+                {"location": _("This place is outside the district's grids; check the location.")}
+            )
+        return code, lon, lat
+    if data.region_code:
+        region = Region.objects.filter(code=data.region_code, level=Level.GRID).first()
+        if region is None:
+            raise ValidationError({"location": _("Choose an existing grid.")})
+        if not data.address.strip():
+            raise ValidationError({"address": _("Give the address when no map point is given.")})
+        return region.code, region.centre_lon, region.centre_lat
+    raise ValidationError(
+        {"location": _("Give the location: a map point, or a grid and an address.")}
+    )
+
+
+def suggest_department(category: Category, region_code: str) -> Department | None:
+    """The dispatch rule's unit: the most specific rule (longest region prefix, then category
+    prefix), else a unit whose handled categories include the category, else a unit of the
+    category's department kind; among units, the one whose region is deepest over the case."""
+    rules = [
+        rule
+        for rule in DispatchRule.objects.select_related("department")
+        if category.code.startswith(rule.category_prefix)
+        and region_code.startswith(rule.region_prefix)
+    ]
+    if rules:
+        best = max(rules, key=lambda rule: (len(rule.region_prefix), len(rule.category_prefix)))
+        return best.department
+    covering = [
+        department
+        for department in Department.objects.all()
+        if region_code.startswith(department.region_id)
+    ]
+    by_category = [
+        department
+        for department in covering
+        if any(category.code.startswith(code) for code in department.category_codes or [])
+    ]
+    by_kind = [department for department in covering if department.kind == category.department_kind]
+    for candidates in (by_category, by_kind):
+        if candidates:
+            return max(
+                candidates, key=lambda department: (len(department.region_id), -department.pk)
+            )
+    return None
+
+
+def metres_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    radius = 6_371_000.0
+    dlat = math.radians(lat2 - lat1)
+    dlon = math.radians(lon2 - lon1)
+    a = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
+    )
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
+def likely_duplicates(
+    category_code: str, lon: float, lat: float, *, now: datetime | None = None, limit: int = 5
+) -> list[Case]:
+    """Open cases of the same category within the distance and days set in settings."""
+    now = now or timezone.now()
+    metres = settings.WANGGE_DUPLICATE_METRES
+    dlat = metres / 111_000
+    dlon = metres / (111_000 * max(math.cos(math.radians(lat)), 0.01))
+    candidates = Case.objects.filter(
+        category_code=category_code,
+        reported_at__gte=now - timedelta(days=settings.WANGGE_DUPLICATE_DAYS),
+        status__in=[Status.REPORTED, *OPEN],
+        lon__range=(lon - dlon, lon + dlon),
+        lat__range=(lat - dlat, lat + dlat),
+        duplicate_of__isnull=True,
+    )[:50]
+    close = [
+        (metres_between(lon, lat, case.lon, case.lat), case)
+        for case in candidates
+        if case.lon is not None and case.lat is not None
+    ]
+    return [
+        case for distance, case in sorted(close, key=lambda pair: pair[0]) if distance <= metres
+    ][:limit]
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+STEP_OF_STATUS = {
+    Status.REPORTED: "register",
+    Status.REGISTERED: "dispatch",
+    Status.SENT_BACK: "dispatch",
+    Status.DISPATCHED: "accept",
+    Status.HANDLING: "handle",
+    Status.FED_BACK: "verify",
+}
+
+
+def _started(case: Case, lead: Task | None, action: str) -> datetime | None:
+    moments: dict[str, datetime | None] = {
+        Action.REPORT: case.reported_at,
+        Action.REGISTER: case.registered_at,
+        Action.DISPATCH: case.dispatched_at,
+        Action.ACCEPT: lead.accepted_at if lead else None,
+    }
+    return moments.get(action)
+
+
+def suspensions(case: Case, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The suspended intervals from the timeline; one still open (the resume being taken
+    now) ends at `now`."""
+    intervals, started = [], None
+    for action, at in case.events.filter(action__in=[Action.SUSPEND, Action.RESUME]).values_list(
+        "action", "at"
+    ):
+        if action == Action.SUSPEND:
+            started = at
+        elif started is not None:
+            intervals.append((started, at))
+            started = None
+    if started is not None:
+        intervals.append((started, now))
+    return merged(intervals)
+
+
+def _ends(
+    limits: CategoryLimits,
+    step: str,
+    case: Case,
+    lead: Task | None,
+    work: WorkCalendar,
+    suspended: list[tuple[datetime, datetime]],
+) -> tuple[datetime, datetime, datetime] | None:
+    rule = limits.steps.get(step)
+    if rule is None:
+        return None
+    start = _started(case, lead, rule.starts_at)
+    if start is None:
+        return None
+    ends = [
+        limit_end(limit, start, work, suspended) for limit in (rule.limit, rule.yellow, rule.red)
+    ]
+    extra = lead.extended_days if (lead and step == "handle") else 0
+    if extra:
+        ends = [add_working_days(work, end, extra) for end in ends]
+    return ends[0], ends[1], ends[2]
+
+
+def schedule(case: Case, lead: Task | None, now: datetime | None = None) -> None:
+    """Set the running step, its due moment (the handling deadline once its clock runs),
+    and the yellow and red thresholds of the running step."""
+    if case.status in {Status.CLOSED, Status.CANCELLED}:
+        case.step, case.yellow_at, case.red_at = "", None, None
+        return
+    if case.status == Status.SUSPENDED:
+        return  # the clock stands still; `resume` schedules again
+    limits = limits_of(case.category)
+    work = calendar.current()
+    suspended = suspensions(case, now or timezone.now()) if case.pk else []
+    step = STEP_OF_STATUS.get(Status(case.status), "")
+    current = _ends(limits, step, case, lead, work, suspended) if step else None
+    handle = _ends(limits, "handle", case, lead, work, suspended)
+    case.step = step
+    case.due_at = handle[0] if handle else (current[0] if current else None)
+    case.yellow_at = current[1] if current else None
+    case.red_at = current[2] if current else None
+    if lead is not None and handle is not None:
+        lead.due_at = handle[0]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _event(
+    case: Case,
+    actor: Any,
+    action: str,
+    before: str,
+    *,
+    note: str = "",
+    task: Task | None = None,
+    data: dict[str, Any] | None = None,
+    public: bool = True,
+    now: datetime,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(getattr(actor, "name", "") or getattr(actor, "username", ""))[:64]
+        if actor
+        else _("system"),
+        action=action,
+        from_status=before,
+        to_status=case.status,
+        task=task,
+        note=note,
+        data=data or {},
+        public=public,
+        version=case.version,
+    )
+
+
+def report(
+    actor: Any,
+    data: ReportInput,
+    uploads: Iterable[Any] = (),
+    *,
+    register: bool = False,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """File a new report; with `register`, a dispatcher's phone-in report is registered at
+    once. Bad input raises ValidationError (by field) and writes nothing."""
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    description = (data.description or "").strip()
+    if not description:
+        errors["description"] = _("Describe the problem.")
+    elif len(description) > 4000:
+        errors["description"] = _("The description is too long (at most 4,000 characters).")
+    if len(data.title) > 100:
+        errors["title"] = _("The title is too long (at most 100 characters).")
+    if len(data.address) > 200:
+        errors["address"] = _("The address is too long (at most 200 characters).")
+    if len(data.reporter_phone) > 20 or len(data.reporter_name) > 64:
+        errors["reporter"] = _("The reporter's name or phone is too long.")
+    if data.channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+    try:
+        category = leaf_category(data.category_code)
+    except ValidationError as error:
+        errors.update({key: value[0] for key, value in error.message_dict.items()})
+        category = None
+    try:
+        region_code, lon, lat = located(data)
+    except ValidationError as error:
+        errors.update({key: value[0] for key, value in error.message_dict.items()})
+    try:
+        checked = photos.checked_all(list(uploads))
+    except ValidationError as error:
+        errors["photos"] = error.messages[0]
+    extra = _extra_checked(category, data.extra, errors) if category else {}
+    if errors:
+        raise ValidationError(errors)
+    assert category is not None
+    workflow = "hotline" if data.channel == Channel.HOTLINE else "urban_management"
+    rel = Relation(reporter=True, dispatcher=actor is not None and actor.has_perm(access.DISPATCH))
+    facts = CaseFacts(status=None, now=now)
+    status = next_status(WORKFLOWS[workflow], Action.REPORT, relation=rel, facts=facts)
+    assert status is not None
+    title = (data.title or description.splitlines()[0])[:100]
+    with transaction.atomic():
+        local_year = timezone.localtime(now).year
+        case = Case(
+            number=next_number(region_code[:6], local_year),
+            workflow=workflow,
+            kind=category.kind,
+            category=category,
+            category_code=category.code,
+            title=title,
+            description=description,
+            address=data.address.strip(),
+            lon=lon,
+            lat=lat,
+            region_code=region_code,
+            channel=data.channel,
+            reporter=actor if getattr(actor, "pk", None) else None,
+            reporter_name=data.reporter_name.strip(),
+            reporter_phone=data.reporter_phone.strip(),
+            status=status,
+            urgent=data.urgent,
+            reported_at=now,
+            extra=extra,
+        )
+        schedule(case, None)
+        case.save()
+        event = _event(case, actor, Action.REPORT, "", now=now, data={"channel": data.channel})
+        photos.store(case, checked, event=event, actor=actor, stage="report")
+        rollups.add(case, now, reported=1)
+        record(
+            actor=actor,
+            action="case.report",
+            target=case,
+            details={
+                "number": case.number,
+                "category": category.code,
+                "reporter_phone": mask_mobile(case.reporter_phone),
+            },
+            request=request,
+            region_code=region_code,
+        )
+        notify.case_event(case, event)
+        if register:
+            case = _apply(case, actor, ActionInput(Action.REGISTER, case.version), [], request, now)
+    return case
+
+
+def _extra_checked(
+    category: Category, given: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    """The category's extra fields from `given`, each checked against its type."""
+    result: dict[str, Any] = {}
+    for spec in category.extra_fields or []:
+        value = given.get(spec["name"])
+        if value in (None, ""):
+            continue
+        kind = spec["type"]
+        try:
+            if kind in {"integer", "money_fen"}:
+                value = int(value)
+                if value < 0:
+                    raise ValueError
+            elif kind == "boolean":
+                value = value in (True, "true", "on", "1", 1)
+            elif kind == "choice":
+                if value not in spec["choices"]:
+                    raise ValueError
+            else:
+                value = str(value)[:200]
+        except (TypeError, ValueError):
+            errors[spec["name"]] = _("%(label)s: not a valid value.") % {"label": spec["label"]}
+            continue
+        result[spec["name"]] = value
+    return result
+
+
+def act(
+    case_pk: int,
+    actor: Any,
+    given: ActionInput,
+    uploads: Iterable[Any] = (),
+    *,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Take one workflow action on a case. Raises WorkflowError (not allowed, with why),
+    ValidationError (bad input) or CaseConflict (stale version); nothing is written then."""
+    now = now or timezone.now()
+    checked = photos.checked_all(list(uploads))
+    with transaction.atomic():
+        case = _locked(case_pk)
+        if case.version != given.version:
+            changes = list(case.events.filter(version__gt=given.version).order_by("id"))
+            raise CaseConflict(
+                _("Someone else acted on this case meanwhile; see what changed, then try again."),
+                case,
+                changes,
+            )
+        return _apply(case, actor, given, checked, request, now)
+
+
+def _locked(case_pk: int) -> Case:
+    queryset = Case.objects.select_related("category")
+    if connection.features.has_select_for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=case_pk)
+
+
+def _apply(
+    case: Case,
+    actor: Any,
+    given: ActionInput,
+    checked: list[Any],
+    request: HttpRequest | None,
+    now: datetime,
+) -> Case:
+    tasks = list(case.tasks.all())
+    rel = access.relation(actor, case, tasks) if actor is not None else Relation(system=True)
+    task = task_for(given.action, actor, tasks, given.task_id)
+    reason = (given.reason or "").strip()
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("The text is too long (at most 2,000 characters).")})
+    target = next_status(
+        workflow_of(case),
+        given.action,
+        relation=rel,
+        facts=case_facts(case, task, now),
+        reason=reason,
+    )
+    before = case.status
+    case.status = target or case.status
+    handler = HANDLERS.get(given.action)
+    data: dict[str, Any] = {}
+    lead = next((t for t in tasks if t.lead and t.status in access.OPEN_TASK), None)
+    if handler is not None:
+        data = handler(case, actor, given, task, tasks, now) or {}
+        lead = next((t for t in case.tasks.all() if t.lead and t.status in access.OPEN_TASK), None)
+    schedule(case, lead, now)
+    if lead is not None:
+        lead.save()
+    case.version += 1
+    case.save()
+    event = _event(
+        case,
+        actor,
+        given.action,
+        before,
+        note=reason,
+        task=task,
+        data=data,
+        now=now,
+        public=given.action not in INTERNAL_ACTIONS,
+    )
+    if checked:
+        photos.store(
+            case,
+            checked,
+            event=event,
+            actor=actor,
+            stage="result" if given.action == Action.FEED_BACK else "note",
+        )
+    record(
+        actor=actor,
+        action=f"case.{given.action}",
+        target=case,
+        details={"number": case.number, "from": before, "to": case.status, **data},
+        request=request,
+        region_code=case.region_code,
+    )
+    notify.case_event(case, event)
+    return case
+
+
+# --- what each action changes besides the status -------------------------------------------
+
+INTERNAL_ACTIONS = frozenset(
+    {
+        Action.COMMENT,
+        Action.SUPERVISE_YELLOW,
+        Action.SUPERVISE_RED,
+        Action.CANCEL_SUPERVISION,
+        Action.LIST,
+        Action.DELIST,
+        Action.REQUEST_EXTENSION,
+        Action.REFUSE_EXTENSION,
+        Action.ALLOW_ANOTHER_EXTENSION,
+        Action.DECLINE_ASSISTANCE,
+    }
+)
+
+
+def _register(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+) -> None:
+    case.registered_at = now
+    rollups.add(case, now, registered=1)
+
+
+def _department(pk: int | None, field_name: str) -> Department:
+    department = Department.objects.filter(pk=pk).first() if pk else None
+    if department is None:
+        raise ValidationError({field_name: _("Choose a unit from the list.")})
+    return department
+
+
+def _dispatch(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> dict[str, Any]:
+    lead = (
+        _department(given.lead_department_id, "lead_department")
+        if given.lead_department_id
+        else suggest_department(case.category, case.region_code)
+    )
+    if lead is None:
+        raise ValidationError({"lead_department": _("No rule names a unit here: choose one.")})
+    assisting = [
+        _department(pk, "assisting_departments")
+        for pk in dict.fromkeys(given.assisting_department_ids)
+    ]
+    if any(unit.pk == lead.pk for unit in assisting):
+        raise ValidationError({"assisting_departments": _("The lead unit cannot also assist.")})
+    if len(given.instructions) > 500:
+        raise ValidationError(
+            {"instructions": _("The instructions are too long (at most 500 characters).")}
+        )
+    for old in tasks:
+        if old.status in access.OPEN_TASK:
+            old.status = TaskStatus.CANCELLED
+            old.finished_at = now
+            old.save()
+    first = case.dispatched_at is None
+    case.dispatched_at = now
+    case.lead_department = lead
+    limits = limits_of(case.category)
+    accept = limits.steps.get("accept")
+    work = calendar.current()
+    send_back_until = limit_end(accept.limit, now, work) if accept else None
+    for unit, is_lead in [(lead, True), *((unit, False) for unit in assisting)]:
+        Task.objects.create(
+            case=case,
+            department=unit,
+            lead=is_lead,
+            instructions=given.instructions,
+            dispatched_at=now,
+            send_back_until=send_back_until,
+        )
+    if first:
+        rollups.add(case, now, dispatched=1)
+    return {"lead": lead.name, "assisting": [unit.name for unit in assisting]}
+
+
+def _accept(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> None:
+    assert task is not None
+    task.status = TaskStatus.HANDLING
+    task.accepted_at = now
+    task.handler = actor
+    task.save()
+
+
+def _send_back(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> dict[str, Any]:
+    assert task is not None
+    task.status = TaskStatus.SENT_BACK
+    task.finished_at = now
+    task.save()
+    case.lead_department = None
+    return {"unit": task.department.name}
+
+
+def _decline(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> dict[str, Any]:
+    if task is None or task.lead:
+        raise WorkflowError("not_your_action", _("Only an assisting unit may decline."))
+    task.status = TaskStatus.DECLINED
+    task.finished_at = now
+    task.save()
+    return {"unit": task.department.name}
+
+
+def _feed_back(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> None:
+    assert task is not None
+    task.status = TaskStatus.FED_BACK
+    task.finished_at = now
+    task.save()
+    case.fed_back_at = now
+    case.on_time = case.due_at is None or now <= case.due_at
+
+
+def _verify(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> None:
+    _close(case, tasks, now)
+
+
+def _close(case: Case, tasks: list[Task], now: datetime) -> None:
+    for each in tasks:
+        if each.status in access.OPEN_TASK:
+            each.status = TaskStatus.DONE
+            each.finished_at = each.finished_at or now
+            each.save()
+    case.closed_at = now
+    on_time = bool(case.on_time) if case.due_at else True
+    case.on_time = on_time
+    rollups.add(case, now, closed=1, closed_on_time=int(on_time))
+
+
+def _answer(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> None:
+    case.fed_back_at = now
+    case.on_time = case.due_at is None or now <= case.due_at
+    _close(case, tasks, now)
+
+
+def _rework(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> None:
+    lead = next((t for t in tasks if t.lead and t.status == TaskStatus.FED_BACK), None)
+    if lead is not None:
+        lead.status = TaskStatus.HANDLING
+        lead.finished_at = None
+        lead.save()
+    case.rework_count += 1
+    case.fed_back_at = None
+    rollups.add(case, now, reworked=1)
+
+
+def _reopen(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> None:
+    if case.closed_at is not None:
+        rollups.add(case, case.closed_at, closed=-1, closed_on_time=-int(bool(case.on_time)))
+    case.closed_at = None
+    case.fed_back_at = None
+    case.on_time = None
+    case.dispatched_at = None
+    case.registered_at = now
+    case.lead_department = None
+
+
+def _rate(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+) -> dict[str, Any]:
+    if given.rating is None or not 1 <= given.rating <= 5:
+        raise ValidationError({"rating": _("Give a rating from 1 to 5.")})
+    case.rating = given.rating
+    case.satisfied = given.rating >= 4 if given.satisfied is None else given.satisfied
+    rollups.add(case, now, rated=1, satisfied=int(case.satisfied))
+    return {"rating": case.rating, "satisfied": case.satisfied}
+
+
+def _request_extension(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> dict[str, Any]:
+    assert task is not None
+    days = given.extension_days
+    if days is None or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            {
+                "extension_days": _("Ask for 1 to %(most)d working days.")
+                % {"most": MAX_EXTENSION_DAYS}
+            }
+        )
+    task.extension_pending = True
+    task.extension_days = days
+    task.save()
+    return {"days": days, "unit": task.department.name}
+
+
+def _approve_extension(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> dict[str, Any]:
+    assert task is not None
+    days = task.extension_days or 0
+    task.extension_pending = False
+    task.extensions_used += 1
+    task.extended_days += days
+    task.save()
+    case.extension_count += 1
+    rollups.add(case, now, extended=1)
+    return {"days": days, "unit": task.department.name}
+
+
+def _refuse_extension(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> dict[str, Any]:
+    assert task is not None
+    task.extension_pending = False
+    task.extensions_used += 1
+    task.save()
+    return {"days": task.extension_days, "unit": task.department.name}
+
+
+def _allow_another(
+    case: Case, actor: Any, given: ActionInput, task: Task | None, tasks: Any, now: datetime
+) -> None:
+    assert task is not None
+    task.extensions_allowed += 1
+    task.save()
+
+
+def _suspend(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+) -> None:
+    case.suspended_at = now
+
+
+def _resume(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+) -> None:
+    case.suspended_at = None
+
+
+def _supervise(level: SupervisionLevel) -> Any:
+    def handler(
+        case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+    ) -> dict[str, Any]:
+        case.supervision = level
+        return {"level": int(level), "automatic": actor is None}
+
+    return handler
+
+
+def _cancel_supervision(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+) -> None:
+    case.supervision = SupervisionLevel.NONE
+
+
+def _list(case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime) -> None:
+    case.listed = True
+    case.listed_at = now
+
+
+def _delist(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: Any, now: datetime
+) -> None:
+    case.listed = False
+
+
+def _cancel(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> None:
+    for each in tasks:
+        if each.status in access.OPEN_TASK:
+            each.status = TaskStatus.CANCELLED
+            each.finished_at = now
+            each.save()
+
+
+HANDLERS: dict[str, Any] = {
+    Action.REGISTER: _register,
+    Action.CANCEL: _cancel,
+    Action.DISPATCH: _dispatch,
+    Action.ACCEPT: _accept,
+    Action.SEND_BACK: _send_back,
+    Action.DECLINE_ASSISTANCE: _decline,
+    Action.FEED_BACK: _feed_back,
+    Action.VERIFY: _verify,
+    Action.ANSWER_DIRECTLY: _answer,
+    Action.REWORK: _rework,
+    Action.REOPEN: _reopen,
+    Action.RATE: _rate,
+    Action.REQUEST_EXTENSION: _request_extension,
+    Action.APPROVE_EXTENSION: _approve_extension,
+    Action.REFUSE_EXTENSION: _refuse_extension,
+    Action.ALLOW_ANOTHER_EXTENSION: _allow_another,
+    Action.SUSPEND: _suspend,
+    Action.RESUME: _resume,
+    Action.SUPERVISE_YELLOW: _supervise(SupervisionLevel.YELLOW),
+    Action.SUPERVISE_RED: _supervise(SupervisionLevel.RED),
+    Action.CANCEL_SUPERVISION: _cancel_supervision,
+    Action.LIST: _list,
+    Action.DELIST: _delist,
+}
+
+
+def join(
+    case_pk: int,
+    actor: Any,
+    note: str,
+    uploads: Iterable[Any] = (),
+    *,
+    request: HttpRequest | None = None,
+) -> Case:
+    """A reporter joins a likely duplicate instead of filing a new case: a comment on it,
+    with their photos, in the timeline."""
+    now = timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"description": _("Describe the problem.")})
+    checked = photos.checked_all(list(uploads))
+    with transaction.atomic():
+        case = _locked(case_pk)
+        if case.status not in OPEN and case.status != Status.REPORTED:
+            raise WorkflowError(
+                "not_allowed_now", _("This case is no longer open; report a new one.")
+            )
+        case.version += 1
+        case.save(update_fields=["version", "updated_at"])
+        event = _event(case, actor, "join", case.status, note=note[:4000], now=now)
+        photos.store(case, checked, event=event, actor=actor, stage="report")
+        record(
+            actor=actor,
+            action="case.join",
+            target=case,
+            details={"number": case.number},
+            request=request,
+            region_code=case.region_code,
+        )
+    return case
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Raise yellow and red supervision on open cases whose thresholds have passed
+    (the system's rows of the workflow). Returns the number of cases raised."""
+    now = now or timezone.now()
+    raised = 0
+    for level, column, action in (
+        (SupervisionLevel.RED, "red_at", Action.SUPERVISE_RED),
+        (SupervisionLevel.YELLOW, "yellow_at", Action.SUPERVISE_YELLOW),
+    ):
+        due = Case.objects.filter(
+            status__in=[Status.DISPATCHED, Status.HANDLING],
+            supervision__lt=level,
+            **{f"{column}__lt": now},
+        ).values_list("pk", "version")
+        for pk, version in list(due):
+            try:
+                act(pk, None, ActionInput(action, version, reason=_("Time limit passed")), now=now)
+                raised += 1
+            except (WorkflowError, CaseConflict):
+                continue
+    return raised
