@@ -261,6 +261,17 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at}"
 
+    def get_label(self) -> str:
+        """The action as people read it."""
+        from wangge.cases.workflow import ACTIONS
+
+        labels = {spec.code: spec.label for spec in ACTIONS}
+        if self.action == "join":
+            return str(_("Another report joined"))
+        if self.action.startswith("supervise_") and self.actor_id is None:
+            return str(_("%(label)s, raised automatically")) % {"label": labels[self.action]}
+        return str(labels.get(self.action, self.action))
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise AppendOnly("A case's timeline is append-only.")

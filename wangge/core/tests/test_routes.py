@@ -23,6 +23,8 @@ EXAMPLE_KWARGS = {
     "house_id": 1,
     "organisation_id": 1,
     "job_id": 1,
+    "case_id": 1,
+    "attachment_id": 1,
 }
 NOT_CHECKED_HERE = {"admin:*", "logout", "set_language"}  # Django's own, POST-only or admin
 
@@ -284,6 +286,7 @@ OUTSIDER_URLS = {
 for part in ("api", "stats", "admin", "pages"):
     module = __import__(f"wangge.cases.tests.outsider_urls_{part}", fromlist=["OUTSIDER_URLS"])
     OUTSIDER_URLS.update(module.OUTSIDER_URLS)
+    EXAMPLE_KWARGS.update(getattr(module, "EXAMPLE_KWARGS", {}))
 
 
 @pytest.fixture

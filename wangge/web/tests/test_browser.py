@@ -1,5 +1,6 @@
 """Drive the real Chromium through the pages a person uses; screenshots go to var/screenshots."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ def sign_in(page, site_url: str, username: str = "gridworker") -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+/(regions/map/)?$"))  # home: work or map
+    page.goto(site_url + "/regions/map/")
 
 
 def wait_for_map(page) -> None:
