@@ -56,6 +56,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Building the demo district 620502 秦州区 ({scale} population) …")
         started = time.monotonic()
         summary = services.demo_district_load(scale=scale)
+        from wangge.demo.cases import demo_cases_load
+
+        made = demo_cases_load()
         self.stdout.write(
             f"Loaded {summary.townships} townships, {summary.villages} villages and communities, "
             f"{summary.grids} grids and {summary.workers} grid workers "
@@ -68,6 +71,8 @@ class Command(BaseCommand):
                 f"Residents: {counts.people:,} people in {counts.households:,} households and "
                 f"{counts.houses:,} houses ({categories}); {counts.organisations:,} organisations."
             )
+
+        self.stdout.write(f"Cases: {made} made through every step of the workflow.")
 
     def print_logins(self) -> None:
         self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
