@@ -343,7 +343,7 @@ def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @route("permission", permission=access.VIEW, note="a photo of a case in one's reach", scoped=True)
 @login_required
-def case_photo(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+def case_photo(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     case = case_get(request, case_id)
     attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
     if attachment is None:

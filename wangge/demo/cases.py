@@ -52,7 +52,7 @@ def _cast() -> Cast | None:
         return None
     police = users["handler"].memberships.filter(department__isnull=False).first()
     city = users["cityhandler"].memberships.filter(department__isnull=False).first()
-    if police is None or city is None:
+    if police is None or city is None or police.department is None or city.department is None:
         return None
     return Cast(
         users["gridworker"],
@@ -61,7 +61,7 @@ def _cast() -> Cast | None:
         users["cityhandler"],
         users["handler"],
         city.department,
-        police.department,  # type: ignore[arg-type]
+        police.department,
     )
 
 

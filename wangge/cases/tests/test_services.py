@@ -204,3 +204,76 @@ def test_concurrent_numbers_never_collide() -> None:
         thread.join(timeout=60)
     assert not errors
     assert len(set(numbers)) == 16
+
+
+@pytest.mark.django_db
+def test_one_extension_per_task_unless_an_administrator_allows_another(  # type: ignore[no-untyped-def]
+    grid_worker_a, dispatcher, urban_handler, district_admin, grid_point
+):
+    case = reported(grid_worker_a, grid_point)
+    step(case, dispatcher, Action.REGISTER)
+    step(case, dispatcher, Action.DISPATCH)
+    step(case, urban_handler, Action.ACCEPT)
+    step(case, urban_handler, Action.REQUEST_EXTENSION, reason="等材料", extension_days=3)
+    step(case, dispatcher, Action.REFUSE_EXTENSION, reason="可以按期完成")
+    with pytest.raises(WorkflowError) as used_up:
+        step(case, urban_handler, Action.REQUEST_EXTENSION, reason="再申请", extension_days=3)
+    assert used_up.value.code == "extension_limit_reached"
+    with pytest.raises(WorkflowError):  # a dispatcher cannot lift the limit
+        step(case, dispatcher, Action.ALLOW_ANOTHER_EXTENSION, reason="特殊情况")
+    step(case, district_admin, Action.ALLOW_ANOTHER_EXTENSION, reason="特殊情况")
+    case = step(case, urban_handler, Action.REQUEST_EXTENSION, reason="再申请", extension_days=3)
+    assert case.tasks.get().extension_pending
+
+
+@pytest.mark.django_db
+def test_an_assisting_unit_declines_and_the_lead_carries_on(  # type: ignore[no-untyped-def]
+    grid_worker_a, dispatcher, urban_handler, housing_handler, grid_point
+):
+    case = reported(grid_worker_a, grid_point)
+    step(case, dispatcher, Action.REGISTER)
+    housing = housing_handler.memberships.get().department
+    case = step(case, dispatcher, Action.DISPATCH, assisting_department_ids=[housing.pk])
+    assert case.tasks.count() == 2
+    case = step(case, housing_handler, Action.DECLINE_ASSISTANCE, reason="不涉及住建")
+    assert case.status == Status.DISPATCHED
+    assert case.tasks.get(lead=False).status == TaskStatus.DECLINED
+    with pytest.raises(WorkflowError):  # the assisting unit cannot accept for the lead
+        step(case, housing_handler, Action.ACCEPT)
+    assert step(case, urban_handler, Action.ACCEPT).status == Status.HANDLING
+
+
+@pytest.mark.django_db
+def test_cancel_reopen_and_listing(  # type: ignore[no-untyped-def]
+    grid_worker_a, dispatcher, urban_handler, leader, grid_point
+):
+    bogus = reported(grid_worker_a, grid_point)
+    assert step(bogus, dispatcher, Action.CANCEL, reason="重复上报").status == Status.CANCELLED
+    case = reported(grid_worker_a, grid_point, description="井盖缺失")
+    step(case, dispatcher, Action.REGISTER)
+    step(case, leader, Action.LIST, reason="群众反映强烈")
+    step(case, dispatcher, Action.DISPATCH)
+    step(case, urban_handler, Action.ACCEPT)
+    step(case, urban_handler, Action.FEED_BACK, reason="已补齐")
+    case = step(case, grid_worker_a, Action.VERIFY)
+    assert case.status == Status.CLOSED and case.listed  # on the list until taken off (销号)
+    case = step(case, grid_worker_a, Action.REOPEN, reason="井盖又丢了")
+    assert case.status == Status.REGISTERED and case.closed_at is None
+    with pytest.raises(WorkflowError):
+        step(case, leader, Action.DELIST)  # only a closed case leaves the list
+
+
+@pytest.mark.django_db
+def test_a_hotline_operator_answers_directly(dispatcher, grid_point):  # type: ignore[no-untyped-def]
+    data = ReportInput(
+        category_code="R0104",
+        description="咨询办理居住证需要什么材料",
+        lon=grid_point[0],
+        lat=grid_point[1],
+        channel="hotline",
+    )
+    case = services.report(dispatcher, data, register=True)
+    assert case.workflow == "hotline" and case.status == Status.REGISTERED
+    case = step(case, dispatcher, Action.ANSWER_DIRECTLY, reason="已告知所需材料")
+    assert case.status == Status.CLOSED
+    assert step(case, dispatcher, Action.RATE, rating=4).satisfied is True
