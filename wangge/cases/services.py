@@ -440,7 +440,7 @@ def report(
         checked = photos.checked_all(list(uploads))
     except ValidationError as error:
         errors["photos"] = error.messages[0]
-    extra = _extra_checked(category, data.extra, errors) if category else {}
+    extra = _extra_checked(category, data.extra, errors, actor) if category else {}
     if errors:
         raise ValidationError(errors)
     assert category is not None
@@ -497,9 +497,11 @@ def report(
 
 
 def _extra_checked(
-    category: Category, given: dict[str, Any], errors: dict[str, str]
+    category: Category, given: dict[str, Any], errors: dict[str, str], actor: Any = None
 ) -> dict[str, Any]:
-    """The category's extra fields from `given`, each checked against its type."""
+    """The category's extra fields from `given`, each checked against its type. A "person"
+    is an identity number of someone in the register within the reporter's reach; the case
+    keeps the record's id (the register is linked, never copied)."""
     result: dict[str, Any] = {}
     for spec in category.extra_fields or []:
         value = given.get(spec["name"])
@@ -507,7 +509,9 @@ def _extra_checked(
             continue
         kind = spec["type"]
         try:
-            if kind in {"integer", "money_fen"}:
+            if kind == "person":
+                value = _person_id(actor, str(value))
+            elif kind in {"integer", "money_fen"}:
                 value = int(value)
                 if value < 0:
                     raise ValueError
@@ -519,10 +523,26 @@ def _extra_checked(
             else:
                 value = str(value)[:200]
         except (TypeError, ValueError):
-            errors[spec["name"]] = _("%(label)s: not a valid value.") % {"label": spec["label"]}
+            message = (
+                _("%(label)s: nobody with this identity number in your reach.")
+                if kind == "person"
+                else _("%(label)s: not a valid value.")
+            )
+            errors[spec["name"]] = message % {"label": spec["label"]}
             continue
         result[spec["name"]] = value
     return result
+
+
+def _person_id(actor: Any, number: str) -> int:
+    from wangge.people.access import persons_visible_to
+
+    if actor is None:
+        raise ValueError
+    person = persons_visible_to(actor).filter(id_number=number.strip().upper()).first()
+    if person is None:
+        raise ValueError
+    return int(person.pk)
 
 
 def act(

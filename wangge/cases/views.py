@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from wangge.accounts.models import Department
 from wangge.cases import access, calendar, forms, selectors, services
-from wangge.cases.models import Attachment, Case, Channel
+from wangge.cases.models import Attachment, Case, Category, Channel
 from wangge.cases.services import ActionInput, ReportInput
 from wangge.cases.workflow import STATUS_LABELS, Action, SupervisionLevel, WorkflowError
 from wangge.core.masking import mask_mobile
@@ -85,7 +85,41 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- reporting -----------------------------------------------------------------------------
 
 
-def _report_input(data: dict[str, Any], channel: str) -> ReportInput:
+def extra_given(post: Any) -> dict[str, Any]:
+    """The category's extra fields as posted (`extra_<name>`; money as `extra_<name>_yuan`,
+    kept in fen)."""
+    given: dict[str, Any] = {}
+    for key, value in post.items():
+        if not key.startswith("extra_") or not value:
+            continue
+        name = key[6:]
+        if name.endswith("_yuan"):
+            try:
+                given[name[:-5]] = round(float(value) * 100)
+            except ValueError:
+                given[name[:-5]] = value  # the service says it is not a valid value
+        else:
+            given[name] = value
+    return given
+
+
+def extra_field_sets() -> dict[str, Any]:
+    """Each distinct set of extra fields once, and which categories ask for which: a few
+    kilobytes for the report page's script instead of the fields of every category."""
+    sets: list[Any] = []
+    of: dict[str, int] = {}
+    for code, fields in (
+        Category.objects.filter(leaf=True, active=True)
+        .exclude(extra_fields=[])
+        .values_list("code", "extra_fields")
+    ):
+        if fields not in sets:
+            sets.append(fields)
+        of[code] = sets.index(fields)
+    return {"sets": sets, "of": of}
+
+
+def _report_input(data: dict[str, Any], channel: str, extra: dict[str, Any]) -> ReportInput:
     return ReportInput(
         category_code=data.get("category") or "",
         description=data.get("description") or "",
@@ -99,6 +133,7 @@ def _report_input(data: dict[str, Any], channel: str) -> ReportInput:
         reporter_name=data.get("reporter_name") or "",
         reporter_phone=data.get("reporter_phone") or "",
         urgent=bool(data.get("urgent")),
+        extra=extra,
     )
 
 
@@ -117,7 +152,7 @@ def _reporting(
     duplicates: list[Case] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        given = _report_input(data, channel)
+        given = _report_input(data, channel, extra_given(request.POST))
         if (
             data.get("lon") is not None
             and data.get("lat") is not None
@@ -148,6 +183,8 @@ def _reporting(
             "form": form,
             "duplicates": duplicates,
             "map_root": _map_root(request.user),
+            "extra_fields": extra_field_sets(),
+            "extra_values": extra_given(request.POST),
             "max_photo_mb": settings.WANGGE_PHOTO_MAX_BYTES // 2**20,
         },
         status=200 if duplicates else status,
@@ -260,13 +297,31 @@ def detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, 
         "suggested": services.suggest_department(case.category, case.region_code)
         if needs_units
         else None,
-        "extra_fields": [
-            (field["label"], case.extra.get(field["name"]))
-            for field in case.category.extra_fields or []
-            if field["name"] in case.extra
-        ],
+        "extra_fields": extra_shown(case),
         **extra,
     }
+
+
+def extra_shown(case: Case) -> list[tuple[str, Any, str]]:
+    """(label, value, link) of the extra fields given; a person by masked name, linked to the
+    register when the viewer may see them there."""
+    from wangge.core.masking import mask_identity_number
+    from wangge.people.models import Person
+
+    shown = []
+    for field in case.category.extra_fields or []:
+        if field["name"] not in case.extra:
+            continue
+        value = case.extra[field["name"]]
+        link = ""
+        if field["type"] == "person":
+            person = Person.objects.filter(pk=value).first()
+            value = f"{person.name} {mask_identity_number(person.id_number)}" if person else "—"
+            link = reverse("people:detail", args=[person.pk]) if person else ""
+        elif field["type"] == "boolean":
+            value = _("Yes") if value else _("No")
+        shown.append((field["label"], value, link))
+    return shown
 
 
 @route("permission", permission=access.VIEW, note="one case in one's reach", scoped=True)

@@ -137,7 +137,18 @@ def test_one_case_through_every_step_with_send_back_rework_and_extension(browser
     sign_in(page, site_url, "gridworker")
     act(page, case_url, "rate", rating="5", satisfied="yes")
     timeline = page.locator("#timeline").inner_text()
-    for step in ("上报", "立案", "派遣", "回退", "受理", "申请延期", "同意延期", "返工", "核查结案", "评价"):
+    for step in (
+        "上报",
+        "立案",
+        "派遣",
+        "回退",
+        "受理",
+        "申请延期",
+        "同意延期",
+        "返工",
+        "核查结案",
+        "评价",
+    ):
         assert step in timeline, step
     shot(page, "closed-timeline")
     desk.close()
@@ -183,3 +194,16 @@ def test_a_stale_action_is_told_what_changed(browser, site_url):  # type: ignore
     shot(two, "conflict")
     first.close()
     second.close()
+
+
+def test_the_report_form_asks_for_the_category_s_own_fields(page, site_url):  # type: ignore[no-untyped-def]
+    sign_in(page, site_url, "gridworker")
+    page.goto(site_url + "/cases/report/")
+    assert page.locator("#extra-fields input, #extra-fields select").count() == 0
+    page.locator("#id_category").select_option("D0101")
+    assert page.get_by_label("涉及人数").is_visible()
+    assert page.get_by_label("涉及金额（元）").is_visible()
+    page.locator("#id_category").select_option("S0401")
+    assert page.get_by_label("相关人员").get_attribute("placeholder") == "实有人口中的身份证号"
+    assert page.locator("#extra-fields label").count() == 1
+    shot(page, "report-extra-fields")

@@ -232,3 +232,55 @@ def test_outsiders_and_people_without_the_capability(  # type: ignore[no-untyped
     assert nobody.get(reverse("cases:intake")).status_code == 403
     other_point = point_in("620502103200001")
     assert other_point  # the outsider's own grid is elsewhere
+
+
+@pytest.mark.django_db
+def test_a_category_s_extra_fields_are_asked_checked_and_shown(  # type: ignore[no-untyped-def]
+    as_user, grid_worker_a, grid_point
+):
+    from wangge.people.models import Person
+
+    client = as_user(grid_worker_a)
+    page = client.get(reverse("cases:report")).content.decode()
+    assert 'id="extra-field-sets"' in page and "D0101" in page
+    dispute = report_data(
+        grid_point,
+        category="D0101",
+        description="夫妻因彩礼纠纷争吵",
+        extra_people_involved="2",
+        extra_amount_involved_yuan="30000.50",
+        extra_scale="个体性事件",
+    )
+    assert client.post(reverse("cases:report"), dispute).status_code == 302
+    case = Case.objects.get(description="夫妻因彩礼纠纷争吵")
+    assert case.extra == {"people_involved": 2, "amount_involved": 3000050, "scale": "个体性事件"}
+    bad = report_data(
+        grid_point, category="D0101", description="另一起", extra_scale="打架", confirm_new="1"
+    )
+    response = client.post(reverse("cases:report"), bad)
+    assert response.status_code == 422 and "事件规模" in response.content.decode()
+
+    person = Person.objects.filter(region_code=GRID_A).first()
+    assert person is not None
+    linked = report_data(
+        grid_point,
+        category="S0401",
+        description="该患者近期未按时服药",
+        extra_person=person.id_number,
+    )
+    assert client.post(reverse("cases:report"), linked).status_code == 302
+    case = Case.objects.get(description="该患者近期未按时服药")
+    assert case.extra == {"person": person.pk}
+    shown = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("people:detail", args=[person.pk]) in shown and person.id_number not in shown
+    far = Person.objects.exclude(region_code__startswith="620502001001").first()
+    assert far is not None
+    refused = report_data(
+        grid_point,
+        category="S0401",
+        description="别处的人",
+        extra_person=far.id_number,
+        confirm_new="1",
+    )
+    response = client.post(reverse("cases:report"), refused)
+    assert response.status_code == 422 and "管辖范围内没有" in response.content.decode()

@@ -137,3 +137,57 @@
     });
   }
 })();
+
+// The chosen category's extra fields (涉及人数, 事件规模, 相关人员…), drawn under the category.
+(function () {
+  "use strict";
+  var holder = document.getElementById("extra-fields");
+  var select = document.getElementById("id_category");
+  var data = document.getElementById("extra-field-sets");
+  if (!holder || !select || !data) { return; }
+  var sets = JSON.parse(data.textContent);
+  var values = JSON.parse(document.getElementById("extra-values").textContent || "{}");
+  var words = holder.dataset;
+
+  function input(field) {
+    var id = "extra-" + field.name;
+    var wrap = document.createElement("div");
+    wrap.className = field.type === "boolean" ? "field field-check" : "field";
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = field.label + (field.type === "money_fen" ? (words.yuan || "") : "");
+    var control;
+    if (field.type === "choice") {
+      control = document.createElement("select");
+      control.appendChild(new Option("—", ""));
+      field.choices.forEach(function (choice) { control.appendChild(new Option(choice, choice)); });
+    } else {
+      control = document.createElement("input");
+      control.type = field.type === "boolean" ? "checkbox" : (field.type === "text" || field.type === "person" ? "text" : "number");
+      if (field.type === "integer") { control.min = "0"; control.step = "1"; }
+      if (field.type === "money_fen") { control.min = "0"; control.step = "0.01"; }
+      if (field.type === "boolean") { control.value = "true"; }
+      if (field.type === "person") { control.placeholder = words.person || ""; control.autocomplete = "off"; }
+    }
+    control.id = id;
+    control.name = "extra_" + field.name + (field.type === "money_fen" ? "_yuan" : "");
+    var old = values[field.name];
+    if (old !== undefined) {
+      if (field.type === "boolean") { control.checked = true; }
+      else if (field.type === "money_fen") { control.value = (old / 100).toFixed(2); }
+      else { control.value = old; }
+    }
+    if (field.type === "boolean") { label.prepend(control); wrap.appendChild(label); }
+    else { wrap.appendChild(label); wrap.appendChild(control); }
+    return wrap;
+  }
+
+  function draw() {
+    holder.replaceChildren();
+    var index = sets.of[select.value];
+    if (index === undefined) { return; }
+    sets.sets[index].forEach(function (field) { holder.appendChild(input(field)); });
+  }
+  select.addEventListener("change", draw);
+  draw();
+})();
