@@ -107,6 +107,9 @@ def build_api() -> NinjaAPI:
     from wangge.people.api_places import router as places_router
 
     api.add_router("/", places_router)
+    from wangge.cases.api import router as cases_router
+
+    api.add_router("/", cases_router)
     return api
 
 
