@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wangge.web.context_processors.platform",
+                "wangge.cases.context_processors.unread_notifications",
             ],
         },
     }
@@ -247,6 +248,8 @@ WANGGE_NOTIFY_BACKEND = os.environ.get(
     "WANGGE_NOTIFY_BACKEND", "wangge.cases.notify.ConsoleBackend"
 )
 WANGGE_NOTIFY_WEBHOOK_URL = os.environ.get("WANGGE_NOTIFY_WEBHOOK_URL", "")
+# Lead units are told when a case's due moment is this many working hours away.
+WANGGE_NOTIFY_DUE_SOON_HOURS = float(os.environ.get("WANGGE_NOTIFY_DUE_SOON_HOURS", "4"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

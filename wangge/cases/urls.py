@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("wangge.cases.urls_pages")),
     path("statistics/", include("wangge.cases.urls_stats")),
     path("admin/", include("wangge.cases.urls_admin")),
+    path("notifications/", include("wangge.cases.urls_notifications")),
 ]
