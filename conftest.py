@@ -33,6 +33,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         demo_district_load()
 
 
+@pytest.fixture(autouse=True)
+def calendar_read_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests roll their transactions back, calendar edits with them: the work calendar is
+    re-read on every use instead of trusted for a few seconds as in a running site."""
+    from wangge.cases import calendar
+
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 0.0)
+
+
 @pytest.fixture
 def staff_user(db) -> User:  # type: ignore[no-untyped-def]
     """A signed-in member of staff with no special permission (roles come with access rules)."""

@@ -19,3 +19,13 @@ class MembershipBackend(ModelBackend):
                 granted |= ROLE_PERMISSIONS.get(role, frozenset())
             user_obj._wangge_role_perms = granted
         return set(user_obj._wangge_role_perms) | super().get_all_permissions(user_obj, obj)
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        """Asked many times a request: the union is made once per user object."""
+        if not user_obj.is_active or obj is not None:
+            return False
+        every: frozenset[str] | None = getattr(user_obj, "_wangge_all_perms", None)
+        if every is None:
+            every = frozenset(self.get_all_permissions(user_obj))
+            user_obj._wangge_all_perms = every
+        return perm in every

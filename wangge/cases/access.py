@@ -14,9 +14,7 @@ never a handler of it: the workflow's guard); a leader holds `cases.supervise_ca
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from wangge.accounts.models import Membership
 from wangge.cases.models import Case, Task, TaskStatus
 from wangge.cases.workflow import Relation
 from wangge.core.scope import prefix_q, user_scope
@@ -35,18 +33,11 @@ OPEN_TASK = (TaskStatus.DISPATCHED, TaskStatus.HANDLING, TaskStatus.FED_BACK)
 
 def department_ids(user: Any) -> frozenset[int]:
     """The units of the user's current department posts (cached on the user object)."""
-    cached = getattr(user, "_wangge_departments", None)
-    if cached is None:
-        if not getattr(user, "is_authenticated", False):
-            return frozenset()
-        today = timezone.localdate()
-        cached = frozenset(
-            Membership.objects.filter(user=user, department__isnull=False, starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .values_list("department_id", flat=True)
-        )
-        user._wangge_departments = cached
-    return cached  # type: ignore[no-any-return]
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    from wangge.accounts.selectors import posts_held
+
+    return frozenset(post.department_id for post in posts_held(user) if post.department_id)
 
 
 def visible_q(user: Any) -> Q:

@@ -6,6 +6,7 @@ Built once per process and rebuilt when an administrator changes it: every edit 
 """
 
 import threading
+import time as time_module
 from datetime import date, datetime, time
 
 from django.db import transaction
@@ -70,23 +71,43 @@ def build() -> WorkCalendar:
     )
 
 
+# Another process's edit is seen within this many seconds; this process's own at once.
+RECHECK_SECONDS = 5.0
+_checked_at = 0.0
+
+
 def current() -> WorkCalendar:
-    global _cached
+    global _cached, _checked_at
+    now = time_module.monotonic()
+    with _lock:
+        if _cached is not None and now - _checked_at < RECHECK_SECONDS:
+            return _cached[1]
     stamp = WorkingHours.objects.order_by("id").values_list("changed_at", flat=True).first()
     with _lock:
         if _cached is not None and stamp is not None and _cached[0] == stamp:
+            _checked_at = now
             return _cached[1]
     calendar = build()
     stamp = WorkingHours.objects.order_by("id").values_list("changed_at", flat=True).first()
     with _lock:
         _cached = (stamp, calendar)
+        _checked_at = now
     return calendar
+
+
+def forget() -> None:
+    """Drop this process's copy (after an edit, and in tests that change the tables)."""
+    global _cached
+    with _lock:
+        _cached = None
 
 
 def touch() -> None:
     """Mark the calendar changed (call inside the editing transaction)."""
     row = _hours_row()
     row.save(update_fields=["changed_at"])
+    transaction.on_commit(forget)
+    forget()
 
 
 def seed_years(years: list[int], *, source: str = "chinesecalendar") -> list[int]:

@@ -261,6 +261,14 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnly("A case's timeline is append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("A case's timeline is append-only.")
+
     def get_label(self) -> str:
         """The action as people read it."""
         from wangge.cases.workflow import ACTIONS
@@ -271,14 +279,6 @@ class CaseEvent(models.Model):
         if self.action.startswith("supervise_") and self.actor_id is None:
             return str(_("%(label)s, raised automatically")) % {"label": labels[self.action]}
         return str(labels.get(self.action, self.action))
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnly("A case's timeline is append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnly("A case's timeline is append-only.")
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

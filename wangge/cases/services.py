@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,12 +141,15 @@ def task_for(action: str, actor: Any, tasks: list[Task], task_id: int | None) ->
     return access.own_task(actor, tasks)
 
 
-def available(case: Case, actor: Any, now: datetime | None = None) -> list[Any]:
-    """The actions the actor may take on the case now (the page's buttons)."""
+def available(
+    case: Case, actor: Any, now: datetime | None = None, *, tasks: list[Task] | None = None
+) -> list[Any]:
+    """The actions the actor may take on the case now (the page's buttons); `tasks` when the
+    caller has them already."""
     from wangge.cases.workflow import available_actions
 
     now = now or timezone.now()
-    tasks = list(case.tasks.all())
+    tasks = list(case.tasks.all()) if tasks is None else tasks
     rel = access.relation(actor, case, tasks)
     task = access.own_task(actor, tasks) or next(
         (task for task in tasks if task.extension_pending), None
@@ -165,14 +167,28 @@ def available(case: Case, actor: Any, now: datetime | None = None) -> list[Any]:
 def next_number(district: str, year: int) -> str:
     """`620502-2026-000123`; call inside the creating transaction."""
     prefix = f"{district}-{year}"
-    if not CaseNumber.objects.filter(prefix=prefix).update(last=F("last") + 1):
+    last = _number_taken(prefix)
+    if last is None:
         try:
             with transaction.atomic():
                 CaseNumber.objects.create(prefix=prefix, last=1)
+            last = 1
         except IntegrityError:  # created meanwhile by a concurrent report
-            CaseNumber.objects.filter(prefix=prefix).update(last=F("last") + 1)
-    last = CaseNumber.objects.filter(prefix=prefix).values_list("last", flat=True).get()
+            last = _number_taken(prefix)
+    assert last is not None
     return f"{prefix}-{last:06d}"
+
+
+def _number_taken(prefix: str) -> int | None:
+    """One statement takes the next number and reads it (UPDATE … RETURNING: SQLite ≥ 3.35
+    and PostgreSQL); the row stays locked until the creating transaction ends."""
+    table = CaseNumber._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE prefix = %s RETURNING last", [prefix]
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def leaf_category(code: str) -> Category:
