@@ -241,11 +241,11 @@ def intake(request: HttpRequest) -> HttpResponse:
 @route("permission", permission=access.REPORT, note="joins a likely duplicate", scoped=True)
 @login_required
 def join(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_get(request, case_id)  # scope first: out of reach is 404 whatever the method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm(access.REPORT):
         raise PermissionDenied
+    case = case_get(request, case_id)  # scope before method: out of reach is 404 for all
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.join(
             case.pk,
@@ -327,9 +327,9 @@ def extra_shown(case: Case) -> list[tuple[str, Any, str]]:
 @route("permission", permission=access.VIEW, note="one case in one's reach", scoped=True)
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_get(request, case_id)
     if not request.user.has_perm(access.VIEW):
         raise PermissionDenied
+    case = case_get(request, case_id)
     return render(request, "cases/detail.html", detail_context(request, case))
 
 
@@ -369,7 +369,9 @@ def action_input(post: Any) -> ActionInput:
 )
 @login_required
 def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_get(request, case_id)  # scope first: out of reach is 404 whatever the method
+    if not request.user.has_perm(access.VIEW):
+        raise PermissionDenied
+    case = case_get(request, case_id)  # scope before method: out of reach is 404 for all
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -399,6 +401,8 @@ def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
 @route("permission", permission=access.VIEW, note="a photo of a case in one's reach", scoped=True)
 @login_required
 def case_photo(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    if not request.user.has_perm(access.VIEW):
+        raise PermissionDenied
     case = case_get(request, case_id)
     attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
     if attachment is None:
