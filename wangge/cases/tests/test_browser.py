@@ -85,6 +85,8 @@ def test_one_case_through_every_step_with_send_back_rework_and_extension(browser
 
     # The dispatcher finds it in the queue, registers it and dispatches it (by rule: 城管).
     sign_in(page, site_url, "dispatcher")
+    assert int(page.locator("#queue-to_register .count").inner_text()) >= 1
+    shot(page, "home-dispatcher")
     page.locator("#queue-to_register").click()
     page.get_by_text(number).click()
     page.wait_for_url(case_url)
