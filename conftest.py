@@ -143,6 +143,21 @@ def browser(chromium_path: str) -> Iterator[object]:
         browser.close()
 
 
+def demo_sign_in(page, site_url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in to the served demo as one of its accounts, from a clean session; returns once
+    the home page (work queues, or the map) is there."""
+    import re
+
+    from wangge.demo.services import DEMO_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(site_url + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+/(regions/map/)?$"))
+
+
 @pytest.fixture
 def page(browser, site_url):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})

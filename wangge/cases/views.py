@@ -24,6 +24,7 @@ from wangge.cases import access, calendar, forms, selectors, services
 from wangge.cases.models import Attachment, Case, Category, Channel
 from wangge.cases.services import ActionInput, ReportInput
 from wangge.cases.workflow import STATUS_LABELS, Action, SupervisionLevel, WorkflowError
+from wangge.core.forms import errors_onto
 from wangge.core.masking import mask_mobile
 from wangge.core.routes import access as route
 from wangge.core.scope import out_of_scope_record, user_scope
@@ -137,14 +138,6 @@ def _report_input(data: dict[str, Any], channel: str, extra: dict[str, Any]) -> 
     )
 
 
-def _errors_onto(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, " ".join(error.messages))
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 def _reporting(
     request: HttpRequest, form_class: Any, template: str, channel: str, register: bool
 ) -> HttpResponse:
@@ -169,7 +162,7 @@ def _reporting(
                     request=request,
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             except WorkflowError as error:
                 form.add_error(None, str(error.message))
             else:

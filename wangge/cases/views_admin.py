@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.models import Department
 from wangge.cases import access, forms_admin, selectors_admin, services_admin
+from wangge.core.forms import errors_onto
 from wangge.core.routes import access as route
 from wangge.core.scope import user_scope
 
@@ -98,8 +99,7 @@ def calendar_day_add(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            for field, texts in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, texts)
+            errors_onto(form, error)
         else:
             messages.success(request, _("The calendar has been changed."))
             return back_to_year(year)
@@ -214,8 +214,7 @@ def dispatch_rules(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            for field, texts in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, texts)
+            errors_onto(form, error)
         else:
             messages.success(request, _("The dispatch rule has been added."))
             return redirect("cases:dispatch_rules")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from wangge.core.errors import EditConflict
+from wangge.core.forms import errors_onto
 from wangge.core.routes import access
 from wangge.core.scope import user_scope
 from wangge.people import access as gate
@@ -50,15 +51,6 @@ def error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
-
-
-def errors_onto(form: Form, error: ValidationError) -> None:
-    """A service's field errors onto the form's fields; the rest above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error_text(error))
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def write(form: Form, call: Any) -> Any:

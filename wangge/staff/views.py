@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from wangge.accounts.models import User
 from wangge.core.errors import EditConflict, ImportFailed
+from wangge.core.forms import errors_onto
 from wangge.core.routes import access
 from wangge.staff import access as gate
 from wangge.staff import forms, importers, selectors, services
@@ -69,8 +70,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 actor=signed_in_user(request), request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            errors_onto(form, error)
         else:
             return render(
                 request,

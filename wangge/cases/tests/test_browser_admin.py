@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import separate_postgresql_database
-from wangge.demo.services import DEMO_PASSWORD
+from conftest import demo_sign_in, separate_postgresql_database
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("var/screenshots")
@@ -44,13 +43,7 @@ print(services.sweep())
 """
 
 
-def sign_in(page, site_url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(site_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+sign_in = demo_sign_in
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

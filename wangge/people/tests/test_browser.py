@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wangge.demo.services import DEMO_PASSWORD
+from conftest import demo_sign_in
 from wangge.people.tests.factories import identity_number
 
 pytestmark = pytest.mark.browser
@@ -16,13 +16,7 @@ SHOTS = Path("var/screenshots")
 PHONE = {"width": 390, "height": 844}
 
 
-def sign_in(page, site_url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(site_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"^https?://[^/]+/(regions/map/)?$"))  # home: work or map
+sign_in = demo_sign_in
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -3,22 +3,7 @@
   "use strict";
   var el = document.getElementById("case-map");
   if (!el) { return; }
-  function loadLeaflet(done) {
-    if (window.L) { done(); return; }
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = el.dataset.leafletCss;
-    document.head.appendChild(css);
-    var script = document.createElement("script");
-    script.src = el.dataset.leafletJs;
-    script.onload = function () {
-      // Leaflet finds its marker images from its stylesheet; loaded late, tell it directly.
-      L.Icon.Default.imagePath = el.dataset.leafletCss.replace(/leaflet\.css$/, "images/");
-      done();
-    };
-    document.head.appendChild(script);
-  }
-  loadLeaflet(function () {
+  window.wanggeLeaflet(el, function () {
     var point = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
     var map = L.map(el, { zoomSnap: 0.25 }).setView(point, 16);
     el.wanggeMap = map;

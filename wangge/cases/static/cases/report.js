@@ -59,25 +59,9 @@
     });
   }
 
-  function loadLeaflet(done) {
-    if (window.L) { done(); return; }
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = mapEl.dataset.leafletCss;
-    document.head.appendChild(css);
-    var script = document.createElement("script");
-    script.src = mapEl.dataset.leafletJs;
-    script.onload = function () {
-      // Leaflet finds its marker images from its stylesheet; loaded late, tell it directly.
-      L.Icon.Default.imagePath = mapEl.dataset.leafletCss.replace(/leaflet\.css$/, "images/");
-      done();
-    };
-    document.head.appendChild(script);
-  }
-
   function showMap() {
     mapEl.hidden = false;
-    loadLeaflet(function () {
+    window.wanggeLeaflet(mapEl, function () {
       map = L.map(mapEl, { zoomSnap: 0.25 });
       mapEl.wanggeMap = map;
       map.attributionControl.setPrefix(false);
