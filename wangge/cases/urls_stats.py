@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from wangge.cases import views_stats
+
+urlpatterns = [
+    path("", views_stats.statistics, name="statistics"),
+    path("export.xlsx", views_stats.statistics_export, name="statistics_export"),
+]

@@ -60,12 +60,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     queue = selectors.QUEUE_BY_CODE.get(request.GET.get("queue", ""))
     if queue is not None and not request.user.has_perm(queue.permission):
         raise PermissionDenied
-    cases = queue.cases(request.user, now) if queue else access.visible_cases(request.user)
-    form = forms.CaseFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        cases = cases.none()
-    elif form.is_bound:
-        cases = selectors.filtered(cases, form.cleaned_data, now)
+    figure, figure_error = None, ""
+    if request.GET.get("figure"):
+        figure, figure_error = figure_asked(request)
+        cases = access.visible_cases(request.user, figure[1]) if figure else Case.objects.none()
+        form = forms.CaseFilterForm()
+    else:
+        cases = queue.cases(request.user, now) if queue else access.visible_cases(request.user)
+        form = forms.CaseFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            cases = cases.none()
+        elif form.is_bound:
+            cases = selectors.filtered(cases, form.cleaned_data, now)
     cases = cases.select_related("category", "lead_department").order_by("-reported_at", "-id")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -75,12 +81,41 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "queue": queue,
+            "figure": figure[0] if figure else None,
+            "figure_error": figure_error,
             "queues": selectors.queue_counts(request.user, now),
             "now": now,
             "can_report": request.user.has_perm(access.REPORT),
             "can_intake": request.user.has_perm(access.DISPATCH),
         },
     )
+
+
+def figure_asked(request: HttpRequest) -> tuple[tuple[str, Any] | None, str]:
+    """The cases behind one figure of the statistics (`figure`, `region`, `from`, `to`, and
+    `category`, `department`): ((its description, the cases), "") or (None, why not)."""
+    import datetime
+
+    from wangge.cases import stats
+
+    if not request.user.has_perm(access.STATISTICS):
+        raise PermissionDenied
+    given = request.GET
+    name = given.get("figure", "")
+    region = given.get("region", "")
+    try:
+        start = datetime.date.fromisoformat(given.get("from", ""))
+        end = datetime.date.fromisoformat(given.get("to", ""))
+        department = int(given["department"]) if given.get("department") else None
+    except ValueError:
+        return None, _("The figure's period or unit is not valid.")
+    if name not in stats.FIGURES or end < start:
+        return None, _("The figure's period or unit is not valid.")
+    if not stats.region_allowed(request.user, region):
+        raise Http404
+    filters = stats.Filters(start, end, region, given.get("category", "")[:16], department)
+    label = f"{stats.FIGURES[name]} · {region} · {start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    return (label, stats.cases_behind(name, filters)), ""
 
 
 # --- reporting -----------------------------------------------------------------------------

@@ -6,15 +6,6 @@ from django.utils import timezone
 from wangge.core.routes import access
 
 
-def statistics_url() -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("cases:statistics")
-    except NoReverseMatch:  # TEMPORARY until the statistics pages land
-        return ""
-
-
 @access("signed_in")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,6 +22,5 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_report": request.user.has_perm("cases.report_case"),
             "can_intake": request.user.has_perm("cases.dispatch_case"),
             "can_statistics": request.user.has_perm("cases.view_case_statistics"),
-            "statistics_url": statistics_url(),
         },
     )

@@ -284,3 +284,24 @@ def test_a_category_s_extra_fields_are_asked_checked_and_shown(  # type: ignore[
     )
     response = client.post(reverse("cases:report"), refused)
     assert response.status_code == 422 and "管辖范围内没有" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cases_behind_a_figure_of_the_statistics(  # type: ignore[no-untyped-def]
+    as_user, grid_worker_a, dispatcher, grid_point
+):
+    import datetime
+
+    case = services.report(
+        grid_worker_a, ReportInput(URBAN_CATEGORY, "垃圾", lon=grid_point[0], lat=grid_point[1])
+    )
+    today = datetime.date.today().isoformat()
+    url = reverse("cases:list") + f"?figure=reported&region=620502001&from={today}&to={today}"
+    client = as_user(dispatcher)
+    page = client.get(url).content.decode()
+    assert 'id="figure"' in page and case.number in page
+    elsewhere = reverse("cases:list") + f"?figure=reported&region=620502103&from={today}&to={today}"
+    assert client.get(elsewhere).status_code == 404
+    bad = client.get(reverse("cases:list") + "?figure=reported&region=620502001&from=x&to=y")
+    assert "时段或单位无效" in bad.content.decode()
+    assert as_user(grid_worker_a).get(url).status_code == 403
