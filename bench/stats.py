@@ -262,9 +262,8 @@ def write_rollups(rollups: dict[tuple[Any, ...], list[int]]) -> None:
     do)."""
     from django.db import connection
 
-    names = ["day", "region_code", "category_code", "department_id", *COUNTS, "due"]
-    names.append("handled_on_time")
-    rows = [(*key, *counts, 0, 0) for key, counts in rollups.items()]
+    names = ["day", "region_code", "category_code", "department_id", *COUNTS]
+    rows = [(*key, *counts) for key, counts in rollups.items()]
     updates = ", ".join(f"{n} = cases_dailyrollup.{n} + excluded.{n}" for n in COUNTS)
     conflict = (
         f"ON CONFLICT (day, region_code, category_code, department_id) DO UPDATE SET {updates}"

@@ -715,7 +715,7 @@ def _dispatch(
             old.status = TaskStatus.CANCELLED
             old.finished_at = now
             old.save()
-    first = case.dispatched_at is None
+    first = not tasks  # a case sent back or reopened was dispatched before: counted once
     case.dispatched_at = now
     case.lead_department = lead
     limits = limits_of(case.category)
