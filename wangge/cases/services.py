@@ -8,6 +8,7 @@ queued and an audit entry is written.
 """
 
 import math
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -466,34 +467,37 @@ def report(
     status = next_status(WORKFLOWS[workflow], Action.REPORT, relation=rel, facts=facts)
     assert status is not None
     title = (data.title or description.splitlines()[0])[:100]
+    case = Case(
+        number=f"pending-{uuid.uuid4().hex[:16]}",
+        workflow=workflow,
+        kind=category.kind,
+        category=category,
+        category_code=category.code,
+        title=title,
+        description=description,
+        address=data.address.strip(),
+        lon=lon,
+        lat=lat,
+        region_code=region_code,
+        channel=data.channel,
+        reporter=actor if getattr(actor, "pk", None) else None,
+        reporter_name=data.reporter_name.strip(),
+        reporter_phone=data.reporter_phone.strip(),
+        status=status,
+        urgent=data.urgent,
+        reported_at=now,
+        extra=extra,
+    )
+    schedule(case, None)
+    # The rows everyone shares (the rollup, the district's number counter, the audit chain)
+    # come last, so concurrent reports wait for each other as briefly as possible.
     with transaction.atomic():
-        local_year = timezone.localtime(now).year
-        case = Case(
-            number=next_number(region_code[:6], local_year),
-            workflow=workflow,
-            kind=category.kind,
-            category=category,
-            category_code=category.code,
-            title=title,
-            description=description,
-            address=data.address.strip(),
-            lon=lon,
-            lat=lat,
-            region_code=region_code,
-            channel=data.channel,
-            reporter=actor if getattr(actor, "pk", None) else None,
-            reporter_name=data.reporter_name.strip(),
-            reporter_phone=data.reporter_phone.strip(),
-            status=status,
-            urgent=data.urgent,
-            reported_at=now,
-            extra=extra,
-        )
-        schedule(case, None)
         case.save()
         event = _event(case, actor, Action.REPORT, "", now=now, data={"channel": data.channel})
         photos.store(case, checked, event=event, actor=actor, stage="report")
         rollups.add(case, now, reported=1)
+        case.number = next_number(region_code[:6], timezone.localtime(now).year)
+        Case.objects.filter(pk=case.pk).update(number=case.number)
         record(
             actor=actor,
             action="case.report",
