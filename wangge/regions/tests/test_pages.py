@@ -44,9 +44,9 @@ def test_map_page_carries_what_its_script_needs_and_no_inline_script(staff_clien
 def test_region_page_lists_children_with_counts_in_few_queries(
     staff_client, django_assert_max_num_queries
 ):
-    # Session, user, posts, permissions (for the menu) and session save: 7; the page: 6,
-    # whatever the number of children.
-    with django_assert_max_num_queries(13):
+    # Session, user, posts, permissions (for the menu), the unread notifications (the
+    # header's count) and session save: 8; the page: 6, whatever the number of children.
+    with django_assert_max_num_queries(14):
         response = staff_client.get("/regions/620502/")
     html = response.content.decode()
 

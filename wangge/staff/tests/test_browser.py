@@ -7,18 +7,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from wangge.demo.services import DEMO_PASSWORD
+from conftest import demo_sign_in
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("var/screenshots")
 
 
-def sign_in(page, site_url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(site_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r".*/regions/map/"))
+sign_in = demo_sign_in
 
 
 def test_a_district_administrator_assigns_a_grid_worker_and_sees_the_history(page, site_url):
