@@ -7,7 +7,7 @@ Built once per process and rebuilt when an administrator changes it: every edit 
 
 import threading
 import time as time_module
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -135,19 +135,6 @@ def seed_years(years: list[int], *, source: str = "chinesecalendar") -> list[int
             )
         touch()
     return seeded
-
-
-def set_day(day: date, kind: str | None, name: str = "") -> None:
-    """An administrator's edit: make `day` a holiday, an adjusted working day, or (None) an
-    ordinary day again."""
-    with transaction.atomic():
-        if kind is None:
-            CalendarDay.objects.filter(day=day).delete()
-        else:
-            if kind not in CalendarDayKind.values:
-                raise CalendarError("kind", "Unknown kind of day.")
-            CalendarDay.objects.update_or_create(day=day, defaults={"kind": kind, "name": name})
-        touch()
 
 
 def provisional(moment: datetime) -> bool:
