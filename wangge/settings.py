@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "wangge.staff",
     "wangge.people",
     "wangge.cases",
+    "wangge.mediation",
+    "wangge.petitions",
+    "wangge.legalaid",
     "wangge.demo",
     "wangge.web",
 ]

@@ -18,6 +18,9 @@ urlpatterns = [
     path("people/", include("wangge.people.urls")),
     path("cases/", include("wangge.cases.urls")),
     path("open311/v2/", include("wangge.cases.urls_open311")),
+    path("mediation/", include("wangge.mediation.urls")),
+    path("petitions/", include("wangge.petitions.urls")),
+    path("legal-aid/", include("wangge.legalaid.urls")),
     path("privacy/", include("wangge.privacy.urls")),
     path("", include("wangge.web.urls")),
 ]

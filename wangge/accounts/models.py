@@ -72,6 +72,9 @@ class Role(models.TextChoices):
     VILLAGE_CADRE = "village_cadre", _("village or community cadre")
     DISPATCHER = "dispatcher", _("township service centre dispatcher")
     DEPARTMENT_HANDLER = "department_handler", _("department handler")
+    MEDIATOR = "mediator", _("people's mediator")
+    PETITION_OFFICER = "petition_officer", _("letters and visits officer")
+    LEGAL_AID_OFFICER = "legal_aid_officer", _("legal aid officer")
     DISTRICT_ADMIN = "district_admin", _("district administrator")
     LEADER = "leader", _("leader")
     AUDITOR = "auditor", _("auditor")
@@ -89,6 +92,8 @@ class DepartmentKind(models.TextChoices):
     HUMAN_RESOURCES = "human_resources", _("human resources and social security")
     HOUSING = "housing", _("housing and construction")
     PETITIONS = "petitions", _("letters and visits")
+    COURT = "court", _("court")
+    LEGAL_AID = "legal_aid", _("legal aid centre")
     OTHER = "other", _("other")
 
 

@@ -54,6 +54,15 @@ SUPERVISE_CASES = (VIEW_CASES, "cases.supervise_case")
 CASE_STATISTICS = "cases.view_case_statistics"
 ADMINISTER_CASES = "cases.administer_cases"
 
+RECORD_DISPUTES = "mediation.record_dispute"
+VIEW_DISPUTES = "mediation.view_dispute"
+SUBMIT_SCREENING = "mediation.submit_screening"
+MEDIATION_STATISTICS = "mediation.view_mediation_statistics"
+VIEW_PETITIONS = "petitions.view_petition"
+ROUTE_PETITIONS = "petitions.route_petition"
+VIEW_LEGAL_AID = "legalaid.view_application"
+HANDLE_LEGAL_AID = "legalaid.handle_application"
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset(
         {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
@@ -61,7 +70,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_LEADER: frozenset(
         {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
     ),
-    Role.VILLAGE_CADRE: frozenset({VIEW_REGIONS, *VIEW_REGISTER, *REPORT_CASES}),
+    Role.VILLAGE_CADRE: frozenset(
+        {VIEW_REGIONS, *VIEW_REGISTER, *REPORT_CASES, VIEW_DISPUTES, SUBMIT_SCREENING}
+    ),
     Role.DISPATCHER: frozenset(
         {
             VIEW_REGIONS,
@@ -73,9 +84,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.merge_person",
             *DISPATCH_CASES,
             CASE_STATISTICS,
+            VIEW_DISPUTES,
+            SUBMIT_SCREENING,
+            MEDIATION_STATISTICS,
+            VIEW_PETITIONS,
+            VIEW_LEGAL_AID,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS, *HANDLE_CASES}),
+    Role.MEDIATOR: frozenset(
+        {
+            VIEW_REGIONS,
+            *VIEW_REGISTER,
+            *REPORT_CASES,
+            *HANDLE_CASES,
+            RECORD_DISPUTES,
+            VIEW_DISPUTES,
+            SUBMIT_SCREENING,
+        }
+    ),
+    Role.PETITION_OFFICER: frozenset(
+        {VIEW_REGIONS, *VIEW_REGISTER, *REPORT_CASES, VIEW_PETITIONS, ROUTE_PETITIONS}
+    ),
+    Role.LEGAL_AID_OFFICER: frozenset(
+        {VIEW_REGIONS, *VIEW_REGISTER, VIEW_LEGAL_AID, HANDLE_LEGAL_AID}
+    ),
     Role.DISTRICT_ADMIN: frozenset(
         {
             VIEW_REGIONS,
@@ -89,9 +122,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *SUPERVISE_CASES,
             CASE_STATISTICS,
             ADMINISTER_CASES,
+            VIEW_DISPUTES,
+            MEDIATION_STATISTICS,
+            VIEW_PETITIONS,
+            ROUTE_PETITIONS,
+            VIEW_LEGAL_AID,
         }
     ),
-    Role.LEADER: frozenset({VIEW_REGIONS, *VIEW_REGISTER, *SUPERVISE_CASES, CASE_STATISTICS}),
+    Role.LEADER: frozenset(
+        {
+            VIEW_REGIONS,
+            *VIEW_REGISTER,
+            *SUPERVISE_CASES,
+            CASE_STATISTICS,
+            VIEW_DISPUTES,
+            MEDIATION_STATISTICS,
+            VIEW_PETITIONS,
+            VIEW_LEGAL_AID,
+        }
+    ),
     Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT, VIEW_READS, CASE_STATISTICS}),
     Role.SYSTEM_ADMIN: frozenset({VIEW_REGIONS, *MANAGE_GRID_STAFF, *MANAGE_MEMBERSHIPS}),
 }
@@ -135,6 +184,14 @@ CAPABILITY_LABELS = {
     "cases.supervise_case": _("Supervise cases and list them for the leaders"),
     CASE_STATISTICS: _("View case statistics"),
     ADMINISTER_CASES: _("Administer the case engine: calendar, rules, extra extensions"),
+    RECORD_DISPUTES: _("Record disputes and mediate them"),
+    VIEW_DISPUTES: _("View disputes and their mediation"),
+    SUBMIT_SCREENING: _("Submit the dispute screening of one's unit"),
+    MEDIATION_STATISTICS: _("View mediation statistics"),
+    VIEW_PETITIONS: _("View petitions"),
+    ROUTE_PETITIONS: _("Register, route and close petitions"),
+    VIEW_LEGAL_AID: _("View legal aid applications"),
+    HANDLE_LEGAL_AID: _("Decide and assign legal aid applications"),
 }
 
 # Which posts a holder of each role may give to others (no one may give posts to
@@ -148,6 +205,9 @@ ROLE_GRANTS: dict[str, frozenset[str]] = {
             Role.VILLAGE_CADRE,
             Role.DISPATCHER,
             Role.DEPARTMENT_HANDLER,
+            Role.MEDIATOR,
+            Role.PETITION_OFFICER,
+            Role.LEGAL_AID_OFFICER,
             Role.LEADER,
         }
     ),

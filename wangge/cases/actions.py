@@ -127,9 +127,11 @@ def _dispatch(
     case.dispatched_at = now
     case.lead_department = lead
     limits = limits_of(case.category)
-    accept = limits.steps.get("accept")
+    # A unit may object within the acceptance limit, or within its own limit where the
+    # category sets one (a petition: 5 working days, 信访工作条例 art. 23).
+    window = limits.steps.get("send_back") or limits.steps.get("accept")
     work = calendar.current()
-    send_back_until = limit_end(accept.limit, now, work) if accept else None
+    send_back_until = limit_end(window.limit, now, work) if window else None
     for unit, is_lead in [(lead, True), *((unit, False) for unit in assisting)]:
         Task.objects.create(
             case=case,
@@ -349,7 +351,38 @@ def _cancel(
             each.save()
 
 
+def _transfer(
+    case: Case, actor: Any, given: ActionInput, task: Any, tasks: list[Task], now: datetime
+) -> dict[str, Any]:
+    """The receiving unit takes the case over (三调联动): the open tasks end, a new lead task
+    of the receiving unit starts handling at once, and its handling clock starts now."""
+    if not given.lead_department_id:
+        raise ValidationError({"lead_department": _("Name the unit that takes the case over.")})
+    unit = _department(given.lead_department_id, "lead_department")
+    before = case.lead_department.name if case.lead_department else ""
+    if case.lead_department_id == unit.pk:
+        raise ValidationError({"lead_department": _("The case is already with this unit.")})
+    for old in tasks:
+        if old.status in access.OPEN_TASK:
+            old.status = TaskStatus.CANCELLED
+            old.finished_at = now
+            old.save()
+    Task.objects.create(
+        case=case,
+        department=unit,
+        lead=True,
+        instructions=given.instructions[:500],
+        status=TaskStatus.HANDLING,
+        dispatched_at=now,
+        accepted_at=now,
+        handler=actor if getattr(actor, "pk", None) else None,
+    )
+    case.lead_department = unit
+    return {"from": before, "to": unit.name}
+
+
 HANDLERS: dict[str, Any] = {
+    Action.TRANSFER: _transfer,
     Action.REGISTER: _register,
     Action.CANCEL: _cancel,
     Action.DISPATCH: _dispatch,

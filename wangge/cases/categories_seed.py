@@ -76,6 +76,7 @@ class CategoryKind(StrEnum):
     HAZARD = "hazard"
     SITUATION = "situation"
     REQUEST = "request"
+    PETITION = "petition"
 
 
 class Certainty(StrEnum):
@@ -93,6 +94,7 @@ CODE_LETTER: Mapping[CategoryKind, str] = MappingProxyType(
         CategoryKind.HAZARD: "H",
         CategoryKind.SITUATION: "S",
         CategoryKind.REQUEST: "R",
+        CategoryKind.PETITION: "P",
     }
 )
 
@@ -167,6 +169,24 @@ URGENT_LIMITS = _limits(
 MEDIATION_LIMITS = _limits(
     accept=StepLimit(working_days(1), starts_at=Action.DISPATCH),
     handle=StepLimit(calendar_days(30), starts_at=Action.ACCEPT),
+)
+
+
+# 信访工作条例 (2022), domain-facts §6.4 [V]: registered and routed within 15 days (art. 22);
+# the receiving body says within 15 days whether it accepts (art. 23) and may object within 5
+# working days when the matter is not its own (the send-back window); handled within 60 days
+# of acceptance, once extendable by at most 30 (art. 34). A review (复查, art. 35) or re-review
+# (复核, art. 36) is answered within 30 days of its request.
+PETITION_LIMITS = _limits(
+    dispatch=StepLimit(calendar_days(15), starts_at=Action.REPORT),
+    accept=StepLimit(calendar_days(15), starts_at=Action.DISPATCH),
+    send_back=StepLimit(working_days(5), starts_at=Action.DISPATCH),
+    handle=StepLimit(calendar_days(60), starts_at=Action.ACCEPT),
+)
+PETITION_REVIEW_LIMITS = _limits(
+    dispatch=StepLimit(calendar_days(5), starts_at=Action.REPORT),
+    send_back=StepLimit(working_days(5), starts_at=Action.DISPATCH),
+    handle=StepLimit(calendar_days(30), starts_at=Action.REPORT),
 )
 
 
@@ -926,9 +946,45 @@ REQUESTS = (
 )
 
 
+# --- petitions (信访), §6.4 ------------------------------------------------------------------
+
+PETITION = replace(
+    EVENT,
+    kind=CategoryKind.PETITION,
+    department_kind=PETITIONS,
+    limits=PETITION_LIMITS,
+    on_site_verification=False,
+    public=False,
+    extra_fields=(),
+    source="domain-facts §6.4 [V] 信访工作条例 (2022) arts. 22, 23, 29–31, 34; code ours [R]",
+    certainty=Certainty.VERIFIED,
+)
+
+PETITIONS_SEED = (
+    *_branch(
+        _top(PETITION, "P01", "信访事项"),
+        (sub("01", "建议意见类"), sub("02", "检举控告类"), sub("03", "申诉求决类")),
+    ),
+    _top(
+        PETITION,
+        "P02",
+        "复查",
+        limits=PETITION_REVIEW_LIMITS,
+        source="domain-facts §6.4 [V] 信访工作条例 (2022) art. 35; code ours [R]",
+    ),
+    _top(
+        PETITION,
+        "P03",
+        "复核",
+        limits=PETITION_REVIEW_LIMITS,
+        source="domain-facts §6.4 [V] 信访工作条例 (2022) art. 36; code ours [R]",
+    ),
+)
+
+
 CATEGORIES: tuple[CategorySeed, ...] = tuple(
     sorted(
-        (*EVENTS, *COMPONENTS, *DISPUTES, *HAZARDS, *SITUATIONS, *REQUESTS),
+        (*EVENTS, *COMPONENTS, *DISPUTES, *HAZARDS, *SITUATIONS, *REQUESTS, *PETITIONS_SEED),
         key=lambda seed: seed.code,
     )
 )

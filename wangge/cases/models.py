@@ -22,6 +22,7 @@ KIND_CHOICES = [
     (CategoryKind.HAZARD.value, _("safety hazard")),
     (CategoryKind.SITUATION.value, _("social situation")),
     (CategoryKind.REQUEST.value, _("public-service request")),
+    (CategoryKind.PETITION.value, _("petition")),
 ]
 
 
@@ -214,7 +215,7 @@ class Task(models.Model):
     extensions_allowed = models.PositiveSmallIntegerField(default=1)
     extension_pending = models.BooleanField(default=False)
     extension_days = models.PositiveSmallIntegerField(null=True, blank=True)  # requested
-    extended_days = models.PositiveSmallIntegerField(default=0)  # granted, in working days
+    extended_days = models.PositiveSmallIntegerField(default=0)  # granted, in the limit's days
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -71,6 +71,7 @@ class Action(StrEnum):
     DELIST = "delist"
     COMMENT = "comment"
     ANSWER_DIRECTLY = "answer_directly"
+    TRANSFER = "transfer"
 
 
 class Role(StrEnum):
@@ -464,6 +465,7 @@ ACTIONS = (
     ActionSpec(Action.DELIST, _("Take off the list")),
     ActionSpec(Action.COMMENT, _("Comment"), needs_reason=True),
     ActionSpec(Action.ANSWER_DIRECTLY, _("Answer directly"), needs_reason=True),
+    ActionSpec(Action.TRANSFER, _("Taken over by another unit"), needs_reason=True),
 )
 
 HANDLERS = frozenset({Role.LEAD_UNIT_HANDLER, Role.ASSISTING_UNIT_HANDLER})
@@ -587,6 +589,68 @@ HOTLINE = URBAN_MANAGEMENT.extended(
     ),
 )
 
+# Disputes (domain-facts §6.2, §6.3): the township's centre or judicial office checks a
+# mediation's result (the dispatcher verifies as well as the verifier), and a dispute moves
+# between people's, administrative and judicial mediation (三调联动) when the receiving body
+# takes it over (`transfer`, recorded as the receiving unit's handler's act and vouched for by
+# the mediation service, which checks the acceptance).
+MEDIATION = URBAN_MANAGEMENT.extended(
+    "mediation",
+    rows=(
+        _row(
+            Status.FED_BACK,
+            Action.VERIFY,
+            Status.CLOSED,
+            Role.VERIFIER,
+            Role.DISPATCHER,
+            guards=("not_a_handler",),
+        ),
+        _row(
+            Status.FED_BACK,
+            Action.REWORK,
+            Status.HANDLING,
+            Role.VERIFIER,
+            Role.DISPATCHER,
+            guards=("not_a_handler",),
+        ),
+        # Only through the mediation service, which records the receiving body's acceptance
+        # and vouches for it: never a button on the case page.
+        _row(Status.HANDLING, Action.TRANSFER, Status.HANDLING, Role.SYSTEM),
+    ),
+)
+
+# Petitions (domain-facts §6.4 [V]): the petitions office (信访部门) registers and routes, and
+# closes the matter once the handling body's written opinion (处理意见书) is out: it verifies.
+# The petitioner's review (复查) and re-review (复核) are new cases linked to this one.
+PETITION = URBAN_MANAGEMENT.extended(
+    "petition",
+    rows=(
+        _row(
+            Status.FED_BACK,
+            Action.VERIFY,
+            Status.CLOSED,
+            Role.VERIFIER,
+            Role.DISPATCHER,
+            guards=("not_a_handler",),
+        ),
+        _row(
+            Status.FED_BACK,
+            Action.REWORK,
+            Status.HANDLING,
+            Role.VERIFIER,
+            Role.DISPATCHER,
+            guards=("not_a_handler",),
+        ),
+    ),
+    removed=((Status.CLOSED, Action.REOPEN), (Status.CLOSED, Action.RATE)),
+)
+
 WORKFLOWS: Mapping[str, Workflow] = MappingProxyType(
-    {workflow.name: workflow for workflow in (URBAN_MANAGEMENT, HOTLINE)}
+    {workflow.name: workflow for workflow in (URBAN_MANAGEMENT, HOTLINE, MEDIATION, PETITION)}
+)
+
+# The workflow a new case of a category kind runs (others: urban management, or the hotline's
+# when it came through 12345).
+WORKFLOW_OF_KIND: Mapping[str, str] = MappingProxyType(
+    {"dispute": MEDIATION.name, "petition": PETITION.name}
 )

@@ -59,6 +59,7 @@ def test_codes_are_unique_and_start_with_their_kind_letter() -> None:
         CategoryKind.HAZARD: "H",
         CategoryKind.SITUATION: "S",
         CategoryKind.REQUEST: "R",
+        CategoryKind.PETITION: "P",
     }
     assert len(codes) == len(set(codes))
     assert all(seed.code[0] == letters[seed.kind] for seed in CATEGORIES)
@@ -380,3 +381,27 @@ def test_children_of_none_gives_the_top_level_classes() -> None:
     assert all(seed.parent_code is None for seed in children_of(None))
     assert category_by_code("E01") in children_of(None)
     assert category_by_code("E0101") not in children_of(None)
+
+
+def test_petition_limits_follow_the_2022_regulation() -> None:
+    """信访工作条例 arts. 22, 23, 34–36 (domain-facts §6.4 [V])."""
+    from wangge.cases.categories_seed import category_by_code as by_code
+    from wangge.cases.deadlines import LimitUnit
+
+    steps = by_code("P0103").limits.steps  # type: ignore[union-attr]
+    assert (steps["dispatch"].limit.amount, steps["dispatch"].limit.unit) == (
+        15,
+        LimitUnit.CALENDAR_DAYS,
+    )
+    assert (steps["accept"].limit.amount, steps["accept"].starts_at) == (15, "dispatch")
+    assert (steps["send_back"].limit.amount, steps["send_back"].limit.unit) == (
+        5,
+        LimitUnit.WORKING_DAYS,
+    )
+    assert (steps["handle"].limit.amount, steps["handle"].starts_at) == (60, "accept")
+    for code in ("P02", "P03"):
+        review = by_code(code).limits.steps  # type: ignore[union-attr]
+        assert (review["handle"].limit.amount, review["handle"].limit.unit) == (
+            30,
+            LimitUnit.CALENDAR_DAYS,
+        )
