@@ -6,6 +6,8 @@ optimistic lock: every transition names the version it was taken on, and a stale
 conflict. The timeline (`CaseEvent`) is append-only: rows are added, never changed.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -58,6 +60,11 @@ class Category(models.Model):
         return f"{self.code} {self.name}"
 
 
+# Labels of timeline entries that other apps write besides the workflow's actions (a
+# mediation session, an agreement …): each app adds its own in `AppConfig.ready`.
+EVENT_LABELS: dict[str, Any] = {}
+
+
 class Channel(models.TextChoices):
     PATROL = "patrol", _("grid worker on patrol")
     PHONE = "phone", _("phone call to the centre")
@@ -66,6 +73,8 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     OPEN311 = "open311", _("Open311 client")
     PORTAL = "portal", _("residents' portal")
+    MEDIATION = "mediation", _("recorded by a mediation body")
+    PETITION = "petition", _("letters and visits office")
 
 
 class Case(models.Model):
@@ -274,7 +283,7 @@ class CaseEvent(models.Model):
         """The action as people read it."""
         from wangge.cases.workflow import ACTIONS
 
-        labels = {spec.code: spec.label for spec in ACTIONS}
+        labels = {**{spec.code: spec.label for spec in ACTIONS}, **EVENT_LABELS}
         if self.action == "join":
             return str(_("Another report joined"))
         if self.action.startswith("supervise_") and self.actor_id is None:

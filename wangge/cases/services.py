@@ -481,6 +481,31 @@ def report(
     return case
 
 
+def timeline_add(
+    case: Case,
+    actor: Any,
+    code: str,
+    note: str = "",
+    *,
+    data: dict[str, Any] | None = None,
+    public: bool = False,
+    now: datetime | None = None,
+) -> CaseEvent:
+    """A timeline entry written by another app about the case (a mediation session, an
+    agreement, a petition's acceptance notice); its label comes from `models.EVENT_LABELS`.
+    The case's status and version do not change; the caller audits what it wrote."""
+    return _event(
+        case,
+        actor,
+        code,
+        case.status,
+        note=note[:2000],
+        data=data,
+        public=public,
+        now=now or timezone.now(),
+    )
+
+
 def _extra_checked(
     category: Category, given: dict[str, Any], errors: dict[str, str], actor: Any = None
 ) -> dict[str, Any]:

@@ -589,8 +589,8 @@ HOTLINE = URBAN_MANAGEMENT.extended(
     ),
 )
 
-# Disputes (domain-facts §6.2, §6.3): the township's centre or judicial office checks a
-# mediation's result (the dispatcher verifies as well as the verifier), and a dispute moves
+# Disputes (domain-facts §6.2, §6.3): the township checks a mediation's result (its
+# dispatcher and its leaders verify as well as the verifier), and a dispute moves
 # between people's, administrative and judicial mediation (三调联动) when the receiving body
 # takes it over (`transfer`, recorded as the receiving unit's handler's act and vouched for by
 # the mediation service, which checks the acceptance).
@@ -603,6 +603,7 @@ MEDIATION = URBAN_MANAGEMENT.extended(
             Status.CLOSED,
             Role.VERIFIER,
             Role.DISPATCHER,
+            Role.LEADER,
             guards=("not_a_handler",),
         ),
         _row(
