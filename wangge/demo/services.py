@@ -222,6 +222,11 @@ DEMO_USERNAMES = [
     "gridleader",
     "gridworker",
     "parttime",
+    "mediator",
+    "villagecadre",
+    "townshipleader",
+    "petitionofficer",
+    "legalaid",
 ]
 
 
@@ -253,6 +258,11 @@ def create_logins(first_grid: str) -> list[DemoLogin]:
         ("districtadmin", Role.DISTRICT_ADMIN, DISTRICT_CODE, None),
         ("leader", Role.LEADER, DISTRICT_CODE, None),
         ("auditor", Role.AUDITOR, DISTRICT_CODE, None),
+        ("mediator", Role.MEDIATOR, None, f"mediation-{first_grid[:12]}"),
+        ("villagecadre", Role.VILLAGE_CADRE, first_grid[:12], None),
+        ("townshipleader", Role.LEADER, township, None),
+        ("petitionofficer", Role.PETITION_OFFICER, DISTRICT_CODE, None),
+        ("legalaid", Role.LEGAL_AID_OFFICER, DISTRICT_CODE, None),
     ]
     rng = random.Random(DISTRICT_CODE)
     for person, role, region, department in posts:
@@ -299,6 +309,8 @@ DISTRICT_DEPARTMENTS = [
     ("human-resources", "秦州区人力资源和社会保障局", DepartmentKind.HUMAN_RESOURCES),
     ("housing", "秦州区住房和城乡建设局", DepartmentKind.HOUSING),
     ("petitions", "秦州区信访局", DepartmentKind.PETITIONS),
+    ("court", "秦州区人民法院", DepartmentKind.COURT),
+    ("legal-aid", "秦州区法律援助中心", DepartmentKind.LEGAL_AID),
 ]
 
 
@@ -327,5 +339,45 @@ def create_departments() -> int:
                 region_id=township.code,
             )
         )
+    first_township = min(
+        Region.objects.filter(parent_id=DISTRICT_CODE, level=Level.TOWNSHIP).values_list(
+            "code", flat=True
+        ),
+        default=None,
+    )
+    for village in Region.objects.filter(parent_id=first_township, level=Level.VILLAGE):
+        departments.append(
+            Department(
+                code=f"mediation-{village.code}",
+                name=f"{short_village_name(village.name)}人民调解委员会",
+                kind=DepartmentKind.JUSTICE,
+                region_id=village.code,
+                category_codes=["D"],
+            )
+        )
     Department.objects.bulk_create(departments)
+    mediation_bodies_create()
     return len(departments)
+
+
+def mediation_bodies_create() -> int:
+    """Which units mediate, and how (三调联动): village committees and the townships'
+    judicial offices (people's mediation), police stations and the labour bureau
+    (administrative), the court (judicial)."""
+    from wangge.mediation.models import MediationBody, MediationType
+
+    kinds = {
+        "mediation-": MediationType.PEOPLE,
+        "justice-": MediationType.PEOPLE,
+        "police-": MediationType.ADMINISTRATIVE,
+        "human-resources": MediationType.ADMINISTRATIVE,
+        "court": MediationType.JUDICIAL,
+    }
+    bodies = [
+        MediationBody(department=unit, type=kind)
+        for unit in Department.objects.all()
+        for prefix, kind in kinds.items()
+        if unit.code.startswith(prefix)
+    ]
+    MediationBody.objects.bulk_create(bodies)
+    return len(bodies)

@@ -57,8 +57,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary = services.demo_district_load(scale=scale)
         from wangge.demo.cases import demo_cases_load
+        from wangge.demo.disputes import demo_disputes_load
 
         made = demo_cases_load()
+        disputes = demo_disputes_load()
         self.stdout.write(
             f"Loaded {summary.townships} townships, {summary.villages} villages and communities, "
             f"{summary.grids} grids and {summary.workers} grid workers "
@@ -73,6 +75,7 @@ class Command(BaseCommand):
             )
 
         self.stdout.write(f"Cases: {made} made through every step of the workflow.")
+        self.stdout.write(f"Disputes: {disputes} recorded and mediated by the demo mediator.")
 
     def print_logins(self) -> None:
         self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
