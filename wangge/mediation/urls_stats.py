@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from wangge.mediation import views_stats
+
+urlpatterns = [
+    path("", views_stats.statistics, name="statistics"),
+    path("export.xlsx", views_stats.statistics_xlsx, name="statistics_xlsx"),
+]
