@@ -15,7 +15,31 @@ class Status(models.TextChoices):
     GRANTED = "granted", _("granted, to be assigned")
     REFUSED = "refused", _("refused")
     ASSIGNED = "assigned", _("assigned to a provider")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", _("closed, outcome recorded")
+
+
+class MatterKind(models.TextChoices):
+    """The matters of 法律援助法 2021 art. 31 [R: recalled, not checked against the text]."""
+
+    STATE_COMPENSATION = "state_compensation", _("state compensation")
+    SOCIAL_INSURANCE = "social_insurance", _("social insurance benefits or social assistance")
+    SURVIVOR_PENSION = "survivor_pension", _("survivors' pension (抚恤金)")
+    MAINTENANCE = "maintenance", _("maintenance for parents, children or spouse")
+    LABOUR = "labour", _("employment relationship or unpaid wages")
+    LEGAL_CAPACITY = "legal_capacity", _("declaring a person without or of limited capacity")
+    PERSONAL_INJURY = (
+        "personal_injury",
+        _("injury from a work, traffic, food or drug safety or medical accident"),
+    )
+    ENVIRONMENT = "environment", _("damage from pollution or ecological harm")
+    OTHER = "other", _("other matter")
+
+
+class Hardship(models.TextChoices):
+    SUBSISTENCE = "subsistence", _("subsistence allowance or destitute support certificate")
+    DISABILITY = "disability", _("disability certificate")
+    DECLARATION = "declaration", _("signed declaration of financial hardship")
+    OTHER = "other", _("other evidence")
 
 
 class Application(models.Model):
@@ -32,9 +56,9 @@ class Application(models.Model):
     applicant_name = models.CharField(_("applicant"), max_length=64)
     applicant_id_number = models.CharField(_("identity number"), max_length=32, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
-    matter_kind = models.CharField(_("kind of matter"), max_length=24)
+    matter_kind = models.CharField(_("kind of matter"), max_length=24, choices=MatterKind.choices)
     matter = models.TextField(_("matter"), max_length=4000)
-    hardship = models.CharField(_("evidence of hardship"), max_length=24)
+    hardship = models.CharField(_("evidence of hardship"), max_length=24, choices=Hardship.choices)
     hardship_note = models.CharField(_("about the hardship"), max_length=1000, blank=True)
     dispute = models.ForeignKey(
         "cases.Case",
@@ -88,3 +112,15 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+class NumberCounter(models.Model):
+    """The last number given per district and year: `LA-620502-2026` → 12 gives
+    `LA-620502-2026-0012`. Taken by an UPDATE inside the receiving transaction, so two
+    concurrent receipts never get the same number."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.last}"
