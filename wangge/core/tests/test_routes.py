@@ -283,8 +283,17 @@ OUTSIDER_URLS = {
     ),
 }
 
-for part in ("api", "stats", "admin", "pages"):
-    module = __import__(f"wangge.cases.tests.outsider_urls_{part}", fromlist=["OUTSIDER_URLS"])
+OUTSIDER_MODULES = (
+    *(f"wangge.cases.tests.outsider_urls_{part}" for part in ("api", "stats", "admin", "pages")),
+    *(
+        f"wangge.mediation.tests.outsider_urls_{part}"
+        for part in ("disputes", "agreement", "screening", "stats")
+    ),
+    "wangge.petitions.tests.outsider_urls",
+    "wangge.legalaid.tests.outsider_urls",
+)
+for module_name in OUTSIDER_MODULES:
+    module = __import__(module_name, fromlist=["OUTSIDER_URLS"])
     OUTSIDER_URLS.update(module.OUTSIDER_URLS)
     EXAMPLE_KWARGS.update(getattr(module, "EXAMPLE_KWARGS", {}))
 
