@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import User
 from wangge.mediation import services
+from wangge.mediation import services_agreement as agreements
 from wangge.mediation.access import bodies_of
 from wangge.regions.models import Level, Region
 
@@ -68,7 +69,7 @@ def demo_disputes_load(now: datetime | None = None) -> int:
                 now=start + timedelta(days=day),
             )
         if ending == "agreement":
-            services.make_agreement(
+            agreements.make_agreement(
                 mediator,
                 dispute,
                 facts=text,

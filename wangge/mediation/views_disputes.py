@@ -22,7 +22,9 @@ from wangge.core.errors import EditConflict
 from wangge.core.forms import errors_onto
 from wangge.core.masking import mask_identity_number, mask_mobile
 from wangge.core.routes import access as route
-from wangge.mediation import access, forms, services
+from wangge.mediation import access, forms, selectors, services
+from wangge.mediation import services_agreement as agreements
+from wangge.mediation import services_transfer as transfers
 from wangge.mediation.models import Dispute, MediationBody, Transfer, TransferStatus
 from wangge.regions.models import Level, Region
 
@@ -36,7 +38,7 @@ def _need(request: HttpRequest, permission: str) -> None:
 @login_required
 def dispute_list(request: HttpRequest) -> HttpResponse:
     _need(request, access.VIEW)
-    disputes = services.disputes_of(request.user).order_by("-case__reported_at")
+    disputes = selectors.disputes_of(request.user).order_by("-case__reported_at")
     state = request.GET.get("state", "open")
     if state == "open":
         disputes = disputes.filter(case__status__in=OPEN)
@@ -53,7 +55,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "major": bool(request.GET.get("major")),
             "status_labels": STATUS_LABELS,
-            "waiting": services.transfers_waiting_for(request.user),
+            "waiting": selectors.transfers_waiting_for(request.user),
             "can_record": request.user.has_perm(access.RECORD)
             and bool(access.bodies_of(request.user)),
         },
@@ -176,7 +178,7 @@ def _context(request: HttpRequest, dispute: Dispute, **bound: Any) -> dict[str, 
         "sessions": dispute.sessions.select_related("recorded_by"),
         "agreement": agreement,
         "confirmation": confirmation,
-        "confirmation_deadline": services.confirmation_deadline(agreement) if agreement else None,
+        "confirmation_deadline": agreements.confirmation_deadline(agreement) if agreement else None,
         "transfers": dispute.transfers.select_related(
             "from_body__department", "to_body__department", "created_by", "answered_by"
         ),
@@ -213,24 +215,24 @@ def _session(request: HttpRequest, dispute: Dispute, form: Any) -> None:
 
 
 def _agreement(request: HttpRequest, dispute: Dispute, form: Any) -> None:
-    services.make_agreement(request.user, dispute, request=request, **form.cleaned_data)
+    agreements.make_agreement(request.user, dispute, request=request, **form.cleaned_data)
 
 
 def _scan(request: HttpRequest, dispute: Dispute, form: Any) -> None:
-    services.attach_signed_scan(request.user, dispute, request.FILES.get("scan"), request=request)
+    agreements.attach_signed_scan(request.user, dispute, request.FILES.get("scan"), request=request)
 
 
 def _confirmation(request: HttpRequest, dispute: Dispute, form: Any) -> None:
-    services.apply_for_confirmation(request.user, dispute, request=request, **form.cleaned_data)
+    agreements.apply_for_confirmation(request.user, dispute, request=request, **form.cleaned_data)
 
 
 def _ruling(request: HttpRequest, dispute: Dispute, form: Any) -> None:
-    services.record_ruling(request.user, dispute, request=request, **form.cleaned_data)
+    agreements.record_ruling(request.user, dispute, request=request, **form.cleaned_data)
 
 
 def _transfer(request: HttpRequest, dispute: Dispute, form: Any) -> None:
     data = form.cleaned_data
-    services.offer_transfer(
+    transfers.offer_transfer(
         request.user, dispute, to_body_id=data["to_body"], reason=data["reason"], request=request
     )
 
@@ -245,7 +247,7 @@ def _follow_up(request: HttpRequest, dispute: Dispute, form: Any) -> None:
 
 def _major(request: HttpRequest, dispute: Dispute, form: Any) -> None:
     data = form.cleaned_data
-    services.list_as_major(
+    transfers.list_as_major(
         request.user,
         dispute,
         leader_id=data["leader"],
@@ -350,7 +352,7 @@ def transfer_answer(request: HttpRequest, transfer_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.answer_transfer(
+                transfers.answer_transfer(
                     request.user,
                     transfer,
                     accept=form.cleaned_data["accept"],
@@ -389,5 +391,5 @@ def major_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mediation/major.html",
-        {"disputes": services.major_disputes(request.user), "status_labels": STATUS_LABELS},
+        {"disputes": selectors.major_disputes(request.user), "status_labels": STATUS_LABELS},
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from wangge.core.forms import errors_onto
 from wangge.core.routes import access
-from wangge.mediation import screening
+from wangge.mediation import screening, screening_report
 from wangge.mediation.access import STATISTICS, SUBMIT_SCREENING
 from wangge.mediation.forms_screening import QuarterForm, SubmissionForm
 from wangge.mediation.models import Screening
@@ -232,13 +232,13 @@ def screening_quarter(request: HttpRequest) -> HttpResponse:
     if region is None:
         return render(request, "mediation/screening_quarter.html", {"form": form}, status=400)
     data = form.cleaned_data
-    report = screening.quarter_report(region, data["year"], data["quarter"])
+    report = screening_report.quarter_report(region, data["year"], data["quarter"])
     context = {
         "form": form,
         "report": report,
-        "blocks": [(block, screening.block_rows(report, block)) for block in report.blocks],
-        "levels": screening.LEVELS,
-        "figures": screening.FIGURES,
+        "blocks": [(block, screening_report.block_rows(report, block)) for block in report.blocks],
+        "levels": screening_report.LEVELS,
+        "figures": screening_report.FIGURES,
         "query": urlencode(
             {"region": region.code, "year": data["year"], "quarter": data["quarter"]}
         ),
@@ -256,9 +256,9 @@ def screening_quarter_export(request: HttpRequest) -> HttpResponse:
         text = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     data = form.cleaned_data
-    report = screening.quarter_report(region, data["year"], data["quarter"])
-    body = screening.quarter_xlsx(report)
-    screening.quarter_export_record(actor=request.user, report=report, request=request)
+    report = screening_report.quarter_report(region, data["year"], data["quarter"])
+    body = screening_report.quarter_xlsx(report)
+    screening_report.quarter_export_record(actor=request.user, report=report, request=request)
     response = HttpResponse(body, content_type=XLSX)
     name = f"dispute-screening-{region.code}-{report.year}Q{report.quarter}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

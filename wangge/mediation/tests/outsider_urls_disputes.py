@@ -34,7 +34,7 @@ def outsider_dispute(outsider: Any) -> int:
 
 def outsider_transfer(outsider: Any) -> int:
     from wangge.mediation.models import Dispute, MediationBody
-    from wangge.mediation.services import offer_transfer
+    from wangge.mediation.services_transfer import offer_transfer
 
     dispute = Dispute.objects.get(pk=outsider_dispute(outsider))
     court = MediationBody.objects.get(department__code="court")

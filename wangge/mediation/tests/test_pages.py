@@ -132,7 +132,7 @@ def test_the_township_lists_a_major_dispute_on_the_leaders_page(client, dispute,
 def test_a_transfer_is_answered_by_the_receiving_body_only(
     client, mediator, dispute, court_body, court_clerk, far_mediator
 ):
-    from wangge.mediation.services import offer_transfer
+    from wangge.mediation.services_transfer import offer_transfer
 
     offered = offer_transfer(mediator, dispute, to_body_id=court_body.pk, reason="司法调解")
     url = reverse("mediation:transfer_answer", args=[offered.pk])
@@ -159,7 +159,7 @@ def png_upload(name="scan.png", size=(40, 30)):  # type: ignore[no-untyped-def]
 def test_the_signed_scan_is_attached_and_served_only_in_scope(
     client, mediator, dispute, far_mediator
 ):
-    from wangge.mediation.services import make_agreement
+    from wangge.mediation.services_agreement import make_agreement
 
     make_agreement(
         mediator,
@@ -192,7 +192,7 @@ def test_a_late_confirmation_is_refused_on_the_page(client, mediator, dispute):
     from datetime import timedelta
 
     from wangge.mediation.models import JudicialConfirmation
-    from wangge.mediation.services import make_agreement
+    from wangge.mediation.services_agreement import make_agreement
 
     signed = timezone.localdate() - timedelta(days=45)
     make_agreement(

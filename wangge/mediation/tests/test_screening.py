@@ -18,7 +18,7 @@ from wangge.audit.models import AuditEntry
 from wangge.cases import services
 from wangge.cases.models import Case
 from wangge.cases.services import ReportInput
-from wangge.mediation import screening
+from wangge.mediation import screening, screening_report
 from wangge.mediation.models import Dispute, MediationBody, Screening, ScreeningSettings
 from wangge.regions.models import Region
 
@@ -407,7 +407,7 @@ def counted(region: str, start: datetime.date, end: datetime.date) -> dict[str, 
 
 @pytest.mark.parametrize("region", [TOWNSHIP, "620502"])
 def test_the_quarterly_report_adds_up_to_the_cases_in_the_database(quarter_cases, region):
-    report = screening.quarter_report(Region.objects.get(code=region), 2026, 3)
+    report = screening_report.quarter_report(Region.objects.get(code=region), 2026, 3)
 
     july, august, september, year = report.blocks
     for block, (start, end) in [
@@ -421,7 +421,7 @@ def test_the_quarterly_report_adds_up_to_the_cases_in_the_database(quarter_cases
 
 
 def test_the_quarterly_report_splits_by_class_and_mediating_level(quarter_cases):
-    report = screening.quarter_report(Region.objects.get(code=TOWNSHIP), 2026, 3)
+    report = screening_report.quarter_report(Region.objects.get(code=TOWNSHIP), 2026, 3)
     july, august, september, year = report.blocks
 
     assert july.cells["D02"]["village"] == {"found": 2, "handled": 1, "completed": 1}
@@ -439,7 +439,7 @@ def test_the_quarterly_report_is_compiled_by_one_query_for_the_figures(
 ):
     region = Region.objects.get(code=TOWNSHIP)
     with django_assert_num_queries(2):  # the classes, then the figures
-        screening.quarter_report(region, 2026, 3)
+        screening_report.quarter_report(region, 2026, 3)
 
 
 def test_the_quarterly_report_page_and_its_spreadsheet_show_the_same_totals(

@@ -10,7 +10,9 @@ from django.utils import timezone
 from wangge.cases import services as cases
 from wangge.cases.models import Case, CaseEvent
 from wangge.cases.workflow import Action, Status
-from wangge.mediation import services
+from wangge.mediation import selectors, services
+from wangge.mediation import services_agreement as agreements
+from wangge.mediation import services_transfer as transfers
 from wangge.mediation.models import Agreement, Dispute, JudicialConfirmation, Transfer
 from wangge.mediation.tests.conftest import dispute_input
 
@@ -26,7 +28,7 @@ def agreement_for(mediator, dispute, **changes):  # type: ignore[no-untyped-def]
         effective_on=timezone.localdate(),
     )
     values.update(changes)
-    return services.make_agreement(mediator, dispute, **values)
+    return agreements.make_agreement(mediator, dispute, **values)
 
 
 def test_recording_takes_the_dispute_into_mediation_at_once(mediator, committee):
@@ -79,14 +81,14 @@ def test_two_sessions_then_an_agreement_then_the_township_lists_and_closes(
     agreement = agreement_for(mediator, dispute)
     assert agreement.number and dispute.sessions.count() == 2
     dispute.refresh_from_db()
-    services.list_as_major(
+    transfers.list_as_major(
         township_leader,
         dispute,
         leader_id=township_leader.pk,
         unit_id=dispute.body.department_id,
         reason="涉及多户，易激化",
     )
-    assert list(services.major_disputes(township_leader)) == [Dispute.objects.get(pk=dispute.pk)]
+    assert list(selectors.major_disputes(township_leader)) == [Dispute.objects.get(pk=dispute.pk)]
     dispute.refresh_from_db()
     services.record_outcome(mediator, dispute, outcome="agreement", version=dispute.version)
     case = Case.objects.get(pk=dispute.pk)
@@ -96,9 +98,9 @@ def test_two_sessions_then_an_agreement_then_the_township_lists_and_closes(
     cases.act(case.pk, township_leader, cases.ActionInput(Action.VERIFY, case.version))
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.listed  # listed until taken off (销号)
-    assert services.major_disputes(township_leader).count() == 1
+    assert selectors.major_disputes(township_leader).count() == 1
     cases.act(case.pk, township_leader, cases.ActionInput(Action.DELIST, case.version))
-    assert services.major_disputes(township_leader).count() == 0
+    assert selectors.major_disputes(township_leader).count() == 0
     labels = [event.get_label() for event in CaseEvent.objects.filter(case=case)]
     assert labels.count("调解") + labels.count("Mediation session") == 2
 
@@ -120,16 +122,16 @@ def test_judicial_confirmation_only_within_thirty_days(mediator, dispute):
     agreement = agreement_for(mediator, dispute, effective_on=signed)
     dispute.refresh_from_db()
     with pytest.raises(ValidationError) as caught:
-        services.apply_for_confirmation(
+        agreements.apply_for_confirmation(
             mediator, dispute, applied_on=signed + timedelta(days=31), court="秦州区人民法院"
         )
     assert "30" in caught.value.message_dict["applied_on"][0]
     assert not JudicialConfirmation.objects.exists()
-    services.apply_for_confirmation(
+    agreements.apply_for_confirmation(
         mediator, dispute, applied_on=signed + timedelta(days=30), court="秦州区人民法院"
     )
     dispute.refresh_from_db()
-    services.record_ruling(
+    agreements.record_ruling(
         mediator,
         dispute,
         ruling="confirmed",
@@ -142,22 +144,22 @@ def test_judicial_confirmation_only_within_thirty_days(mediator, dispute):
 
 def test_transfer_refused_then_accepted_moves_the_case(mediator, dispute, court_body, court_clerk):
     with pytest.raises(ValidationError) as caught:
-        services.offer_transfer(mediator, dispute, to_body_id=999999, reason="涉及诉讼")
+        transfers.offer_transfer(mediator, dispute, to_body_id=999999, reason="涉及诉讼")
     assert "to_body" in caught.value.message_dict
     assert not Transfer.objects.exists()
-    offered = services.offer_transfer(
+    offered = transfers.offer_transfer(
         mediator, dispute, to_body_id=court_body.pk, reason="需司法调解"
     )
-    assert services.transfers_waiting_for(court_clerk) == [offered]
+    assert selectors.transfers_waiting_for(court_clerk) == [offered]
     with pytest.raises(PermissionError):
-        services.answer_transfer(mediator, offered, accept=True)
+        transfers.answer_transfer(mediator, offered, accept=True)
     with pytest.raises(ValidationError):
-        services.answer_transfer(court_clerk, offered, accept=False, answer="")
-    services.answer_transfer(court_clerk, offered, accept=False, answer="尚未穷尽人民调解")
+        transfers.answer_transfer(court_clerk, offered, accept=False, answer="")
+    transfers.answer_transfer(court_clerk, offered, accept=False, answer="尚未穷尽人民调解")
     dispute.refresh_from_db()
     assert dispute.body_id != court_body.pk
-    again = services.offer_transfer(mediator, dispute, to_body_id=court_body.pk, reason="再次")
-    services.answer_transfer(court_clerk, again, accept=True)
+    again = transfers.offer_transfer(mediator, dispute, to_body_id=court_body.pk, reason="再次")
+    transfers.answer_transfer(court_clerk, again, accept=True)
     dispute.refresh_from_db()
     case = Case.objects.get(pk=dispute.pk)
     assert dispute.body_id == court_body.pk
