@@ -225,3 +225,17 @@ def test_a_mediator_cannot_list_a_dispute_as_major(client, mediator, dispute):
 def test_an_unknown_step_is_404(client, mediator, dispute):
     client.force_login(mediator)
     assert client.post(reverse("mediation:step", args=[dispute.pk, "nonsense"])).status_code == 404
+
+
+def test_the_district_sets_bodies_and_the_screening_cadence_in_the_admin(client, db):
+    from wangge.accounts.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    for url in ("/admin/mediation/mediationbody/", "/admin/mediation/screeningsettings/add/"):
+        assert client.get(url).status_code == 200
+
+
+def test_the_case_page_of_a_dispute_links_its_mediation_record(client, mediator, dispute):
+    client.force_login(mediator)
+    page = client.get(reverse("cases:detail", args=[dispute.pk])).content.decode()
+    assert reverse("mediation:detail", args=[dispute.pk]) in page

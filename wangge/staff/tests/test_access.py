@@ -58,10 +58,18 @@ def test_posts_and_assignments_follow_the_unit(dispatcher, grid_worker_a, outsid
         access.assignment_get_for(dispatcher, assignment_outside.pk)
 
 
+def villages_of_township() -> list[str]:
+    from wangge.regions.models import Region
+
+    return list(Region.objects.filter(parent_id="620502001").values_list("code", flat=True))
+
+
 def test_departments_in_the_township_only(dispatcher):
     codes = set(access.departments_visible_to(dispatcher).values_list("code", flat=True))
 
-    assert codes == {"police-620502001", "justice-620502001"}
+    committees = {f"mediation-{code}" for code in villages_of_township()}
+    assert codes == {"police-620502001", "justice-620502001", *committees}
+    assert committees  # the demo's village mediation committees are the township's too
     with pytest.raises(Http404):
         access.department_get_for(dispatcher, "police-620502002")
     with pytest.raises(PermissionDenied):
