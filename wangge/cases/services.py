@@ -132,10 +132,16 @@ def task_for(action: str, actor: Any, tasks: list[Task], task_id: int | None) ->
 
 
 def available(
-    case: Case, actor: Any, now: datetime | None = None, *, tasks: list[Task] | None = None
+    case: Case,
+    actor: Any,
+    now: datetime | None = None,
+    *,
+    tasks: list[Task] | None = None,
+    with_reserved: bool = False,
 ) -> list[Any]:
     """The actions the actor may take on the case now (the page's buttons); `tasks` when the
-    caller has them already."""
+    caller has them already. The workflow's reserved actions only `with_reserved` (for the
+    dispute's or petition's own page)."""
     from wangge.cases.workflow import available_actions
 
     now = now or timezone.now()
@@ -146,9 +152,12 @@ def available(
     )
     if task is None:
         task = next((task for task in tasks if task.status in access.OPEN_TASK), None)
-    return list(
-        available_actions(workflow_of(case), relation=rel, facts=case_facts(case, task, now))
-    )
+    workflow = workflow_of(case)
+    return [
+        spec
+        for spec in available_actions(workflow, relation=rel, facts=case_facts(case, task, now))
+        if with_reserved or spec.code not in workflow.reserved
+    ]
 
 
 # --- numbers, places, categories -----------------------------------------------------------
@@ -564,13 +573,18 @@ def act(
     request: HttpRequest | None = None,
     now: datetime | None = None,
     vouched: Relation | None = None,
+    via_record: bool = False,
 ) -> Case:
     """Take one workflow action on a case. Raises WorkflowError (not allowed, with why),
     ValidationError (bad input) or CaseConflict (stale version); nothing is written then.
 
     `vouched`: a domain service (mediation, petitions) that has itself checked the actor's
     standing, by rules the case's posts do not express, names the relation to use; the
-    workflow table still decides, and the actor is recorded as who acted."""
+    workflow table still decides, and the actor is recorded as who acted. `via_record`: a
+    domain service takes one of the workflow's reserved actions (which it records on its own
+    record too) with the actor's own standing; a vouching service does so as well."""
+    if given.action in WORKFLOWS_RESERVED and not (via_record or vouched is not None):
+        _refuse_reserved(case_pk, given.action)
     now = now or timezone.now()
     checked = photos.checked_all(list(uploads))
     with transaction.atomic():
@@ -583,6 +597,18 @@ def act(
                 changes,
             )
         return _apply(case, actor, given, checked, request, now, vouched)
+
+
+WORKFLOWS_RESERVED = frozenset().union(*(workflow.reserved for workflow in WORKFLOWS.values()))
+
+
+def _refuse_reserved(case_pk: int, action: str) -> None:
+    workflow = Case.objects.filter(pk=case_pk).values_list("workflow", flat=True).first()
+    if workflow is not None and action in WORKFLOWS[workflow].reserved:
+        raise WorkflowError(
+            "on_its_record",
+            _("This step is taken on the dispute's or the petition's own page."),
+        )
 
 
 def _locked(case_pk: int) -> Case:

@@ -183,6 +183,9 @@ class Workflow:
     actions: Mapping[str, ActionSpec]
     transitions: Mapping[tuple[str | None, str], Transition]
     reopen_days: int = 7
+    # Actions whose step writes a domain record too (a dispute's outcome, a petition's
+    # acceptance notice): taken only through that record's service, never on the case page.
+    reserved: frozenset[str] = frozenset()
 
     def extended(
         self,
@@ -193,9 +196,10 @@ class Workflow:
         rows: Iterable[Transition] = (),
         removed: Iterable[tuple[str | None, str]] = (),
         reopen_days: int | None = None,
+        reserved: Iterable[str] = (),
     ) -> "Workflow":
         """A new workflow: this one's rows, minus `removed`, plus `rows` (a row with the
-        same (status, action) replaces this one's)."""
+        same (status, action) replaces this one's); `reserved` adds to this one's."""
         dropped = set(removed)
         transitions = {key: row for key, row in self.transitions.items() if key not in dropped}
         transitions.update(table(rows))
@@ -205,6 +209,7 @@ class Workflow:
             actions=[*self.actions.values(), *actions],
             rows=transitions.values(),
             reopen_days=self.reopen_days if reopen_days is None else reopen_days,
+            reserved=self.reserved | frozenset(reserved),
         )
 
 
@@ -219,6 +224,7 @@ def build_workflow(
     actions: Iterable[ActionSpec],
     rows: Iterable[Transition],
     reopen_days: int = 7,
+    reserved: frozenset[str] = frozenset(),
 ) -> Workflow:
     """Checks that every row names known statuses, actions and guards, then freezes it."""
     action_specs = {spec.code: spec for spec in actions}
@@ -238,6 +244,7 @@ def build_workflow(
         actions=MappingProxyType(action_specs),
         transitions=MappingProxyType(transitions),
         reopen_days=reopen_days,
+        reserved=reserved,
     )
 
 
@@ -560,6 +567,15 @@ URBAN_MANAGEMENT = build_workflow(
     rows=(*STEP_ROWS, *SIDE_ROWS),
 )
 
+
+def _checked_by(*who: Role) -> tuple[Transition, ...]:
+    """Verify and rework (核查结案 / 返工) by `who` besides the verifier, never by a handler."""
+    return tuple(
+        _row(Status.FED_BACK, action, target, Role.VERIFIER, *who, guards=("not_a_handler",))
+        for action, target in ((Action.VERIFY, Status.CLOSED), (Action.REWORK, Status.HANDLING))
+    )
+
+
 # 12345 (domain-facts §3.4 [S]): the operator may answer from the knowledge base and close at
 # once; the return visit (回访) to the caller is the verification, and the operator records the
 # caller's satisfaction, so the dispatcher (operator) verifies and rates as well.
@@ -567,22 +583,7 @@ HOTLINE = URBAN_MANAGEMENT.extended(
     "hotline",
     rows=(
         _row(Status.REGISTERED, Action.ANSWER_DIRECTLY, Status.CLOSED, Role.DISPATCHER),
-        _row(
-            Status.FED_BACK,
-            Action.VERIFY,
-            Status.CLOSED,
-            Role.VERIFIER,
-            Role.DISPATCHER,
-            guards=("not_a_handler",),
-        ),
-        _row(
-            Status.FED_BACK,
-            Action.REWORK,
-            Status.HANDLING,
-            Role.VERIFIER,
-            Role.DISPATCHER,
-            guards=("not_a_handler",),
-        ),
+        *_checked_by(Role.DISPATCHER),
         _row(
             Status.CLOSED, Action.RATE, None, Role.REPORTER, Role.DISPATCHER, guards=("not_rated",)
         ),
@@ -597,27 +598,13 @@ HOTLINE = URBAN_MANAGEMENT.extended(
 MEDIATION = URBAN_MANAGEMENT.extended(
     "mediation",
     rows=(
-        _row(
-            Status.FED_BACK,
-            Action.VERIFY,
-            Status.CLOSED,
-            Role.VERIFIER,
-            Role.DISPATCHER,
-            Role.LEADER,
-            guards=("not_a_handler",),
-        ),
-        _row(
-            Status.FED_BACK,
-            Action.REWORK,
-            Status.HANDLING,
-            Role.VERIFIER,
-            Role.DISPATCHER,
-            guards=("not_a_handler",),
-        ),
+        *_checked_by(Role.DISPATCHER, Role.LEADER),
         # Only through the mediation service, which records the receiving body's acceptance
         # and vouches for it: never a button on the case page.
         _row(Status.HANDLING, Action.TRANSFER, Status.HANDLING, Role.SYSTEM),
     ),
+    # The outcome (agreement, or where the parties were guided) is recorded with it.
+    reserved=(Action.FEED_BACK,),
 )
 
 # Petitions (domain-facts §6.4 [V]): the petitions office (信访部门) registers and routes, and
@@ -625,25 +612,11 @@ MEDIATION = URBAN_MANAGEMENT.extended(
 # The petitioner's review (复查) and re-review (复核) are new cases linked to this one.
 PETITION = URBAN_MANAGEMENT.extended(
     "petition",
-    rows=(
-        _row(
-            Status.FED_BACK,
-            Action.VERIFY,
-            Status.CLOSED,
-            Role.VERIFIER,
-            Role.DISPATCHER,
-            guards=("not_a_handler",),
-        ),
-        _row(
-            Status.FED_BACK,
-            Action.REWORK,
-            Status.HANDLING,
-            Role.VERIFIER,
-            Role.DISPATCHER,
-            guards=("not_a_handler",),
-        ),
-    ),
+    rows=_checked_by(Role.DISPATCHER),
     removed=((Status.CLOSED, Action.REOPEN), (Status.CLOSED, Action.RATE)),
+    # The acceptance notice, the written opinion, the extension notice and the office's
+    # closing are recorded on the petition with them.
+    reserved=(Action.ACCEPT, Action.FEED_BACK, Action.APPROVE_EXTENSION, Action.VERIFY),
 )
 
 WORKFLOWS: Mapping[str, Workflow] = MappingProxyType(

@@ -78,6 +78,7 @@ def receive(
     fields = applicant_checked(data, errors) | matter_checked(data, errors)
     fields["region_code"] = place_checked(actor, data.region_code, errors)
     fields["dispute"] = dispute_checked(actor, data.dispute_number, errors)
+    fields["applicant"] = registered_person(actor, fields["applicant_id_number"])
     try:
         documents = evidence.checked_all(list(evidence_files))
     except ValidationError as error:
@@ -115,6 +116,16 @@ def receive(
             region_code=application.region_code,
         )
     return application
+
+
+def registered_person(actor: Any, id_number: str) -> Any:
+    """The applicant's record in the register, when the identity number is one in the
+    officer's reach (linked, never copied); else none."""
+    if not id_number:
+        return None
+    from wangge.people.access import persons_visible_to
+
+    return persons_visible_to(actor).filter(id_number=id_number).first()
 
 
 def applicant_checked(data: ReceiveInput, errors: dict[str, str]) -> dict[str, Any]:

@@ -109,6 +109,15 @@ def audit(
     )
 
 
+def texts_checked(errors: dict[str, str], *fields: tuple[str, str, int]) -> None:
+    """Each (name, value, most characters) must be given and not too long."""
+    for name, value, most in fields:
+        if not value.strip():
+            errors[name] = _("This field is required.")
+        elif len(value) > most:
+            errors[name] = _("Too long (at most %(most)d characters).") % {"most": most}
+
+
 def require_mediator(actor: Any, dispute: Dispute) -> None:
     if not access.mediates(actor, dispute):
         raise PermissionError(_("Only the mediators of the body that has the dispute may do this."))
@@ -271,15 +280,12 @@ def add_session(
         errors["held_on"] = _("Give the date of the session.")
     elif held_on > today(now):
         errors["held_on"] = _("The date cannot be in the future.")
-    for name, value, most in (
+    texts_checked(
+        errors,
         ("place", place, 200),
         ("attendees", attendees, 500),
         ("summary", summary, 4000),
-    ):
-        if not value.strip():
-            errors[name] = _("This field is required.")
-        elif len(value) > most:
-            errors[name] = _("Too long (at most %(most)d characters).") % {"most": most}
+    )
     if dispute.case.status not in {Status.HANDLING, Status.DISPATCHED}:
         errors["held_on"] = _("The dispute is not being mediated now.")
     if errors:
@@ -351,6 +357,7 @@ def record_outcome(
             cases.ActionInput(Action.FEED_BACK, case.version, reason=summary),
             request=request,
             now=now,
+            via_record=True,
         )
         dispute.outcome = outcome
         dispute.outcome_route = route if outcome == Outcome.NO_AGREEMENT else ""

@@ -27,6 +27,7 @@ from wangge.mediation.services import (
     check_version,
     locked,
     require_mediator,
+    texts_checked,
     today,
 )
 
@@ -53,15 +54,12 @@ def make_agreement(
     errors = {}
     if dispute.parties.count() < 2:
         errors["parties"] = _("An agreement needs at least two parties; add them first.")
-    for name, value, most in (
+    texts_checked(
+        errors,
         ("facts", facts, 4000),
         ("terms", terms, 4000),
         ("performance", performance, 2000),
-    ):
-        if not value.strip():
-            errors[name] = _("This field is required.")
-        elif len(value) > most:
-            errors[name] = _("Too long (at most %(most)d characters).") % {"most": most}
+    )
     if effective_on is None:
         errors["effective_on"] = _("Give the date it was signed.")
     elif effective_on > today(now):

@@ -71,7 +71,7 @@ def actions_for(user: Any, petition: Petition, now: datetime) -> list[str]:
     tasks = list(case.tasks.all())
     found = [
         HANDLER_ACTIONS[spec.code]
-        for spec in engine.available(case, user, now, tasks=tasks)
+        for spec in engine.available(case, user, now, tasks=tasks, with_reserved=True)
         if spec.code in HANDLER_ACTIONS
     ]
     if not routes(user, case):

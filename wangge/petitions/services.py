@@ -289,7 +289,13 @@ def accept(
         raise ValidationError({"procedure": _("The text is too long (at most 200 characters).")})
     with transaction.atomic():
         petition = _petition(case)
-        case = engine.act(case.pk, actor, ActionInput(Action.ACCEPT, version, reason=note), now=now)
+        case = engine.act(
+            case.pk,
+            actor,
+            ActionInput(Action.ACCEPT, version, reason=note),
+            now=now,
+            via_record=True,
+        )
         petition.accepted = True
         petition.acceptance_note = note
         petition.acceptance_at = now
@@ -348,7 +354,11 @@ def issue_opinion(
         petition = _petition(case)
         summary = f"{Decision(decision).label}：{reasons.strip()}"[:2000]
         case = engine.act(
-            case.pk, actor, ActionInput(Action.FEED_BACK, version, reason=summary), now=now
+            case.pk,
+            actor,
+            ActionInput(Action.FEED_BACK, version, reason=summary),
+            now=now,
+            via_record=True,
         )
         petition.decision = decision
         petition.opinion_facts = facts.strip()

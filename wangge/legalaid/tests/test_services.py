@@ -42,6 +42,16 @@ def valid_identity_number() -> str:
 # --- receipt -------------------------------------------------------------------------------
 
 
+def test_an_applicant_in_the_register_is_linked_not_copied(officer):
+    from wangge.people.tests.factories import person_registered
+
+    person = person_registered(region_code="620502001001001", name="李桂兰")
+    linked = received(officer, applicant_id_number=person.id_number)
+    unknown = received(officer, applicant_id_number=valid_identity_number())
+    assert linked.applicant == person
+    assert unknown.applicant is None
+
+
 def test_an_application_is_received_with_its_evidence_a_number_and_a_decision_due(officer):
     before = AuditEntry.objects.count()
 

@@ -206,3 +206,21 @@ def test_an_outsider_mediator_cannot_touch_the_dispute(far_mediator, dispute):
         services.add_session(
             far_mediator, dispute, held_on=date.today(), place="x", attendees="x", summary="x"
         )
+
+
+def test_the_outcome_is_reported_only_on_the_dispute_page(client, mediator, dispute):
+    """Feeding back a dispute records its outcome: the case page neither offers it nor takes
+    it, so a dispute is never reported done without one."""
+    from wangge.cases.workflow import WorkflowError
+
+    case = Case.objects.get(pk=dispute.pk)
+    assert Action.FEED_BACK not in {spec.code for spec in cases.available(case, mediator)}
+    with pytest.raises(WorkflowError) as refused:
+        cases.act(case.pk, mediator, cases.ActionInput(Action.FEED_BACK, case.version, reason="x"))
+    assert refused.value.code == "on_its_record"
+    client.force_login(mediator)
+    response = client.post(
+        f"/cases/{case.pk}/act/", {"action": "feed_back", "version": case.version, "reason": "x"}
+    )
+    assert response.status_code >= 400
+    assert Case.objects.get(pk=case.pk).status == Status.HANDLING
