@@ -122,7 +122,7 @@ def attach_signed_scan(
         raise ValidationError({"scan": error.messages[0]}) from error
     with transaction.atomic():
         event = cases.timeline_add(dispute.case, actor, "agreement_scan", "", now=now)
-        photos.store(dispute.case, checked, event=event, actor=actor, stage="agreement")
+        photos.store(dispute.case, checked, event=event, actor=actor, stage="signed")
         agreement.signed_scan = dispute.case.attachments.filter(event=event).first()
         agreement.save(update_fields=["signed_scan"])
         audit(actor, "agreement_scan", dispute, request)
