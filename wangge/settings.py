@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wangge.mediation",
     "wangge.petitions",
     "wangge.legalaid",
+    "wangge.reports",
     "wangge.demo",
     "wangge.web",
 ]
@@ -253,6 +254,12 @@ WANGGE_NOTIFY_BACKEND = os.environ.get(
 WANGGE_NOTIFY_WEBHOOK_URL = os.environ.get("WANGGE_NOTIFY_WEBHOOK_URL", "")
 # Lead units are told when a case's due moment is this many working hours away.
 WANGGE_NOTIFY_DUE_SOON_HOURS = float(os.environ.get("WANGGE_NOTIFY_DUE_SOON_HOURS", "4"))
+# Each level above a unit acknowledges a special major-situation report within these hours,
+# else it escalates (`wangge reports_escalate`).
+WANGGE_SPECIAL_ACK_HOURS = float(os.environ.get("WANGGE_SPECIAL_ACK_HOURS", "2"))
+# A report form's table may hold 1,000 rows of up to 20 columns; more is refused with a page
+# that says so (templates/400.html), never half-read.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

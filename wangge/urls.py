@@ -21,6 +21,7 @@ urlpatterns = [
     path("mediation/", include("wangge.mediation.urls")),
     path("petitions/", include("wangge.petitions.urls")),
     path("legal-aid/", include("wangge.legalaid.urls")),
+    path("reports/", include("wangge.reports.urls")),
     path("privacy/", include("wangge.privacy.urls")),
     path("", include("wangge.web.urls")),
 ]

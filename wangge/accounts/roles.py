@@ -63,6 +63,14 @@ ROUTE_PETITIONS = "petitions.route_petition"
 VIEW_LEGAL_AID = "legalaid.view_application"
 HANDLE_LEGAL_AID = "legalaid.handle_application"
 
+DEFINE_REPORTS = "reports.define_reportform"
+SUBMIT_REPORTS = ("reports.view_submission", "reports.submit_report")
+APPROVE_REPORTS = "reports.approve_report"
+REPORT_ROLLUPS = "reports.view_report_rollup"
+FILE_SPECIAL = ("reports.view_specialreport", "reports.file_specialreport")
+ACKNOWLEDGE_SPECIAL = ("reports.view_specialreport", "reports.change_acknowledgement")
+WARNINGS = ("reports.view_earlywarning", "reports.acknowledge_warning")
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset(
         {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
@@ -71,7 +79,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
     ),
     Role.VILLAGE_CADRE: frozenset(
-        {VIEW_REGIONS, *VIEW_REGISTER, *REPORT_CASES, VIEW_DISPUTES, SUBMIT_SCREENING}
+        {
+            VIEW_REGIONS,
+            *VIEW_REGISTER,
+            *REPORT_CASES,
+            VIEW_DISPUTES,
+            SUBMIT_SCREENING,
+            *SUBMIT_REPORTS,
+            *FILE_SPECIAL,
+        }
     ),
     Role.DISPATCHER: frozenset(
         {
@@ -89,6 +105,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MEDIATION_STATISTICS,
             VIEW_PETITIONS,
             VIEW_LEGAL_AID,
+            *SUBMIT_REPORTS,
+            APPROVE_REPORTS,
+            REPORT_ROLLUPS,
+            *FILE_SPECIAL,
+            *ACKNOWLEDGE_SPECIAL,
+            *WARNINGS,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS, *HANDLE_CASES}),
@@ -127,6 +149,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_PETITIONS,
             ROUTE_PETITIONS,
             VIEW_LEGAL_AID,
+            DEFINE_REPORTS,
+            *SUBMIT_REPORTS,
+            APPROVE_REPORTS,
+            REPORT_ROLLUPS,
+            *FILE_SPECIAL,
+            *ACKNOWLEDGE_SPECIAL,
+            *WARNINGS,
         }
     ),
     Role.LEADER: frozenset(
@@ -139,6 +168,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MEDIATION_STATISTICS,
             VIEW_PETITIONS,
             VIEW_LEGAL_AID,
+            REPORT_ROLLUPS,
+            *ACKNOWLEDGE_SPECIAL,
+            *WARNINGS,
         }
     ),
     Role.AUDITOR: frozenset({VIEW_REGIONS, VIEW_AUDIT, EXPORT_AUDIT, VIEW_READS, CASE_STATISTICS}),
@@ -192,6 +224,16 @@ CAPABILITY_LABELS = {
     ROUTE_PETITIONS: _("Register, route and close petitions"),
     VIEW_LEGAL_AID: _("View legal aid applications"),
     HANDLE_LEGAL_AID: _("Decide and assign legal aid applications"),
+    DEFINE_REPORTS: _("Define report forms and sensitive periods"),
+    "reports.view_submission": _("View the reports of one's units"),
+    "reports.submit_report": _("Submit the reports of one's unit"),
+    APPROVE_REPORTS: _("Approve, return and reopen the reports of the units below"),
+    REPORT_ROLLUPS: _("View report completeness and roll-ups"),
+    "reports.view_specialreport": _("View special major-situation reports"),
+    "reports.file_specialreport": _("File special major-situation reports"),
+    "reports.change_acknowledgement": _("Acknowledge special reports for one's level"),
+    "reports.view_earlywarning": _("View early warnings"),
+    "reports.acknowledge_warning": _("Acknowledge early warnings and add notes"),
 }
 
 # Which posts a holder of each role may give to others (no one may give posts to

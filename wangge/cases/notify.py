@@ -72,8 +72,13 @@ WEBHOOK_TIMEOUT_SECONDS = 5
 WEBHOOK_MAX_BYTES = 2048
 
 
+# Labels of notification kinds that other apps send (reports: reminders, special reports…);
+# each app adds its own in `AppConfig.ready`.
+OTHER_KIND_LABELS: dict[str, Any] = {}
+
+
 def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    return str(KIND_LABELS.get(kind) or OTHER_KIND_LABELS.get(kind, kind))
 
 
 # --- who is told ------------------------------------------------------------------------
