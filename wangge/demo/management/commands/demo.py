@@ -58,9 +58,14 @@ class Command(BaseCommand):
         summary = services.demo_district_load(scale=scale)
         from wangge.demo.cases import demo_cases_load
         from wangge.demo.disputes import demo_disputes_load
+        from wangge.demo.reports import demo_reports_load
 
         made = demo_cases_load()
         disputes = demo_disputes_load()
+        reports_made = demo_reports_load()
+        from wangge.reports.warnings import default_rules
+
+        default_rules()
         self.stdout.write(
             f"Loaded {summary.townships} townships, {summary.villages} villages and communities, "
             f"{summary.grids} grids and {summary.workers} grid workers "
@@ -76,6 +81,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Cases: {made} made through every step of the workflow.")
         self.stdout.write(f"Disputes: {disputes} recorded and mediated by the demo mediator.")
+        self.stdout.write(f"Reports: {reports_made} weekly reports (one a zero report) made.")
 
     def print_logins(self) -> None:
         self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
