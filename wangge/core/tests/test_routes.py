@@ -291,6 +291,10 @@ OUTSIDER_MODULES = (
     ),
     "wangge.petitions.tests.outsider_urls",
     "wangge.legalaid.tests.outsider_urls",
+    *(
+        f"wangge.reports.tests.outsider_urls_{part}"
+        for part in ("forms", "rollup", "sensitive", "special", "warnings", "dashboard")
+    ),
 )
 for module_name in OUTSIDER_MODULES:
     module = __import__(module_name, fromlist=["OUTSIDER_URLS"])
