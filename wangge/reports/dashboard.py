@@ -61,13 +61,14 @@ class CaseRow:
     missing_reports: int = 0
 
     def link(self, figure: str) -> str:
-        """The case list behind a figure."""
+        """The case list behind a figure; "open" lists every case of the place (the list has
+        no filter for all open states)."""
         region = self.code  # "" for the total of every place in reach: no filter
         if figure == "overdue":
             return case_link(region=region, overdue="on")
         if figure in {"supervised", "listed"}:
             return case_link(queue=figure, region=region)
-        return case_link(region=region, status="open")
+        return case_link(region=region)
 
     @property
     def links(self) -> dict[str, str]:
