@@ -74,10 +74,33 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served demo's data folder; its `server.log` holds what the demo logged (the text
+    messages of the console SMS gateway among it)."""
+    return tmp_path_factory.mktemp("site")
+
+
+def demo_sms_code(site_folder: Path, phone: str) -> str:
+    """The last one-time code the served demo texted to `phone` (read from its log)."""
+    import re
+
+    from wangge.core.masking import mask_mobile
+
+    pattern = re.compile(rf"SMS to {re.escape(mask_mobile(phone))}: \D*(\d{{6}})")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = pattern.findall((site_folder / "server.log").read_text(encoding="utf-8"))
+        if found:
+            return str(found[-1])
+        time.sleep(0.2)
+    raise AssertionError(f"no code texted to {mask_mobile(phone)} in the demo's log")
+
+
+@pytest.fixture(scope="session")
+def site_url(site_folder: Path) -> Iterator[str]:
     """The demo as a person gets it: `wangge demo` in its own process, on its own database
     (a fresh SQLite file, or a separate PostgreSQL database when DATABASE_URL is set)."""
-    folder = tmp_path_factory.mktemp("site")
+    folder = site_folder
     env = {**os.environ, "WANGGE_DATA_DIR": str(folder)}
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = separate_postgresql_database(os.environ["DATABASE_URL"], "_browser")
@@ -253,6 +276,29 @@ def leader(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def auditor(db):  # type: ignore[no-untyped-def]
     return make_persona("t_auditor", "auditor", region=DISTRICT)
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):  # type: ignore[no-untyped-def]
+    """Text messages go to an in-memory outbox in tests: (phone, text), newest last."""
+    from wangge.portal import sms
+
+    settings.WANGGE_SMS_BACKEND = "wangge.portal.sms.OutboxBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def resident_signed_in(client, phone: str = "13900000001"):  # type: ignore[no-untyped-def]
+    """A browser session that has proved `phone` with a one-time code, as the portal keeps it."""
+    from django.utils import timezone
+
+    from wangge.portal.session import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = {"phone": phone, "at": timezone.now().isoformat()}
+    session.save()
+    return client
 
 
 @pytest.fixture

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "wangge.petitions",
     "wangge.legalaid",
     "wangge.reports",
+    "wangge.portal",
     "wangge.demo",
     "wangge.web",
 ]
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wangge.web.context_processors.platform",
                 "wangge.cases.context_processors.unread_notifications",
+                "wangge.portal.context.portal",
             ],
         },
     }
@@ -257,6 +259,34 @@ WANGGE_NOTIFY_DUE_SOON_HOURS = float(os.environ.get("WANGGE_NOTIFY_DUE_SOON_HOUR
 # Each level above a unit acknowledges a special major-situation report within these hours,
 # else it escalates (`wangge reports_escalate`).
 WANGGE_SPECIAL_ACK_HOURS = float(os.environ.get("WANGGE_SPECIAL_ACK_HOURS", "2"))
+
+# The residents' portal (docs/portal.md). Text messages to residents go through this gateway:
+# the console backend logs them (the demo's one-time codes are read there); the webhook
+# backend posts them to the intranet SMS gateway at WANGGE_SMS_WEBHOOK_URL.
+WANGGE_SMS_BACKEND = os.environ.get("WANGGE_SMS_BACKEND", "wangge.portal.sms.ConsoleBackend")
+WANGGE_SMS_WEBHOOK_URL = os.environ.get("WANGGE_SMS_WEBHOOK_URL", "")
+# One-time codes: minutes valid, wrong tries allowed, sends per number a day and per address
+# an hour, checks per address an hour.
+WANGGE_OTP_MINUTES = int(os.environ.get("WANGGE_OTP_MINUTES", "10"))
+WANGGE_OTP_ATTEMPTS = int(os.environ.get("WANGGE_OTP_ATTEMPTS", "5"))
+WANGGE_OTP_PER_PHONE_DAY = int(os.environ.get("WANGGE_OTP_PER_PHONE_DAY", "10"))
+WANGGE_OTP_PER_ADDRESS_HOUR = int(os.environ.get("WANGGE_OTP_PER_ADDRESS_HOUR", "30"))
+WANGGE_OTP_CHECKS_PER_ADDRESS_HOUR = int(os.environ.get("WANGGE_OTP_CHECKS_PER_ADDRESS_HOUR", "60"))
+# How long a proved number lets a resident act, in minutes.
+WANGGE_PORTAL_SESSION_MINUTES = int(os.environ.get("WANGGE_PORTAL_SESSION_MINUTES", "30"))
+# Requests a number may raise a day, and an address an hour; tracking look-ups per address.
+WANGGE_PORTAL_REQUESTS_PER_PHONE_DAY = int(
+    os.environ.get("WANGGE_PORTAL_REQUESTS_PER_PHONE_DAY", "10")
+)
+WANGGE_PORTAL_REQUESTS_PER_ADDRESS_HOUR = int(
+    os.environ.get("WANGGE_PORTAL_REQUESTS_PER_ADDRESS_HOUR", "30")
+)
+WANGGE_PORTAL_LOOKUPS_PER_ADDRESS_HOUR = int(
+    os.environ.get("WANGGE_PORTAL_LOOKUPS_PER_ADDRESS_HOUR", "60")
+)
+# Set to the header the reverse proxy puts the client's address in (e.g.
+# HTTP_X_FORWARDED_FOR) only when such a proxy is in front; else REMOTE_ADDR is used.
+WANGGE_TRUSTED_PROXY_HEADER = os.environ.get("WANGGE_TRUSTED_PROXY_HEADER", "")
 # A report form's table may hold 1,000 rows of up to 20 columns; more is refused with a page
 # that says so (templates/400.html), never half-read.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000

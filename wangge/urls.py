@@ -23,6 +23,7 @@ urlpatterns = [
     path("legal-aid/", include("wangge.legalaid.urls")),
     path("reports/", include("wangge.reports.urls")),
     path("privacy/", include("wangge.privacy.urls")),
+    path("portal/", include("wangge.portal.urls")),
     path("", include("wangge.web.urls")),
 ]
 

@@ -71,6 +71,9 @@ FILE_SPECIAL = ("reports.view_specialreport", "reports.file_specialreport")
 ACKNOWLEDGE_SPECIAL = ("reports.view_specialreport", "reports.change_acknowledgement")
 WARNINGS = ("reports.view_earlywarning", "reports.acknowledge_warning")
 
+MODERATE_PORTAL = "portal.moderate_portal"
+PUBLISH_PORTAL = "portal.publish_portal"
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset(
         {VIEW_REGIONS, *KEEP_REGISTER, UNMASK_PERSONAL, *REPORT_CASES, VERIFY_CASES}
@@ -111,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *FILE_SPECIAL,
             *ACKNOWLEDGE_SPECIAL,
             *WARNINGS,
+            MODERATE_PORTAL,
+            PUBLISH_PORTAL,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset({VIEW_REGIONS, *HANDLE_CASES}),
@@ -156,6 +161,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *FILE_SPECIAL,
             *ACKNOWLEDGE_SPECIAL,
             *WARNINGS,
+            MODERATE_PORTAL,
+            PUBLISH_PORTAL,
         }
     ),
     Role.LEADER: frozenset(
@@ -234,6 +241,8 @@ CAPABILITY_LABELS = {
     "reports.change_acknowledgement": _("Acknowledge special reports for one's level"),
     "reports.view_earlywarning": _("View early warnings"),
     "reports.acknowledge_warning": _("Acknowledge early warnings and add notes"),
+    MODERATE_PORTAL: _("Moderate residents' requests and comments before they are public"),
+    PUBLISH_PORTAL: _("Publish public notices and hearings on the portal"),
 }
 
 # Which posts a holder of each role may give to others (no one may give posts to

@@ -31,7 +31,7 @@ import logging
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
@@ -158,8 +158,15 @@ def message(case: Case, event: CaseEvent) -> str:
     )[:300]
 
 
+# Other apps' listeners for every timeline event (the portal texts a resident about their own
+# request): each is called inside the case's transaction, after the event is written.
+CASE_EVENT_LISTENERS: list[Callable[[Case, CaseEvent], None]] = []
+
+
 def case_event(case: Case, event: CaseEvent) -> None:
     """Called by the services inside the case's transaction, after the event is written."""
+    for listener in CASE_EVENT_LISTENERS:
+        listener(case, event)
     kind, users = recipients(case, event)
     users.discard(event.actor_id)  # type: ignore[arg-type]
     if not kind or not users:

@@ -2,8 +2,10 @@
 
 A route is `public`, `signed_in` (any signed-in user), or needs a `permission`; a route that
 shows one scoped record is also `scoped` and must answer 404 to a user outside its scope (the
-route-coverage test checks that with an outsider persona). Views of Django and other packages
-are declared in `THIRD_PARTY` by URL name.
+route-coverage test checks that with an outsider persona). A `resident` route needs a mobile
+number freshly proved with a one-time code (the residents' portal, `portal.session`); a scoped
+one shows only that resident's own records and answers 404 for anyone else's. Views of
+Django and other packages are declared in `THIRD_PARTY` by URL name.
 """
 
 from collections.abc import Callable
@@ -15,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class AccessRule:
-    audience: str  # "public" | "signed_in" | "permission"
+    audience: str  # "public" | "signed_in" | "permission" | "resident"
     permission: str | None = None
     scoped: bool = False
     note: str = ""
@@ -24,7 +26,7 @@ class AccessRule:
 def access(
     audience: str, *, permission: str | None = None, scoped: bool = False, note: str = ""
 ) -> Callable[[F], F]:
-    if audience not in {"public", "signed_in", "permission"}:
+    if audience not in {"public", "signed_in", "permission", "resident"}:
         raise ValueError(f"unknown audience {audience!r}")
     if (audience == "permission") != (permission is not None):
         raise ValueError("a permission rule names its permission, and only it does")

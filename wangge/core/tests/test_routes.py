@@ -26,7 +26,8 @@ EXAMPLE_KWARGS = {
     "case_id": 1,
     "attachment_id": 1,
 }
-NOT_CHECKED_HERE = {"admin:*", "logout", "set_language"}  # Django's own, POST-only or admin
+RESIDENT_AUDIENCES = {"public", "resident"}  # scoped to the resident's own records
+NOT_CHECKED_HERE = {"admin:*", "logout", "set_language", "portal:verify_end"}  # POST-only, admin
 
 
 def all_routes():  # type: ignore[no-untyped-def]
@@ -78,8 +79,13 @@ def url_for(route) -> str:  # type: ignore[no-untyped-def]
 def test_each_page_answers_strangers_by_its_rule(client, db, route):
     response = client.get(url_for(route))
 
-    if route.rule.audience == "public":
+    if route.name in PUBLIC_RECORD_ROUTES:
+        assert response.status_code == 404
+    elif route.rule.audience == "public":
         assert response.status_code < 400
+    elif route.rule.audience == "resident":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("portal:verify"))
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -91,7 +97,9 @@ def test_each_page_refuses_a_signed_in_user_without_its_permission(staff_client,
 
     if route.rule.audience == "permission":
         assert response.status_code == 403
-    else:
+    elif route.name in PUBLIC_RECORD_ROUTES:
+        assert response.status_code == 404
+    else:  # a resident page sends a staff member to prove a mobile number first
         assert response.status_code < 400
 
 
@@ -301,6 +309,19 @@ for module_name in OUTSIDER_MODULES:
     OUTSIDER_URLS.update(module.OUTSIDER_URLS)
     EXAMPLE_KWARGS.update(getattr(module, "EXAMPLE_KWARGS", {}))
 
+# The residents' portal: public pages of one record (404 for the example values) and routes
+# scoped to a resident's own records, checked in wangge/portal/tests/test_resident_routes.py.
+PORTAL_MODULES = tuple(
+    f"wangge.portal.tests.routes_{part}" for part in ("requests", "public", "hearings")
+)
+PUBLIC_RECORD_ROUTES: set[str] = set()
+RESIDENT_OUTSIDER_URLS: dict = {}
+for module_name in PORTAL_MODULES:
+    module = __import__(module_name, fromlist=["PUBLIC_RECORD_ROUTES"])
+    PUBLIC_RECORD_ROUTES |= module.PUBLIC_RECORD_ROUTES
+    RESIDENT_OUTSIDER_URLS.update(module.RESIDENT_OUTSIDER_URLS)
+    EXAMPLE_KWARGS.update(module.EXAMPLE_KWARGS)
+
 
 @pytest.fixture
 def township_auditor(db):  # type: ignore[no-untyped-def]
@@ -322,8 +343,21 @@ def district_township_admin(db):  # type: ignore[no-untyped-def]
 
 
 def test_every_scoped_route_has_an_outsider_check():
-    scoped = [route.name for route in all_routes() if route.rule and route.rule.scoped]
+    scoped = [
+        route.name
+        for route in all_routes()
+        if route.rule and route.rule.scoped and route.rule.audience not in RESIDENT_AUDIENCES
+    ]
     assert sorted(scoped) == sorted(OUTSIDER_URLS)
+
+
+def test_every_route_scoped_to_a_resident_has_an_other_resident_check():
+    scoped = [
+        route.name
+        for route in all_routes()
+        if route.rule and route.rule.scoped and route.rule.audience in RESIDENT_AUDIENCES
+    ]
+    assert sorted(scoped) == sorted(RESIDENT_OUTSIDER_URLS)
 
 
 @pytest.mark.parametrize("name", sorted(OUTSIDER_URLS))
