@@ -79,7 +79,8 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any"))] + [(status.value, STATUS_LABELS[status]) for status in Status],
+        choices=[("", _("Any")), ("open", _("Any open status"))]
+        + [(status.value, STATUS_LABELS[status]) for status in Status],
     )
     category = forms.RegexField(
         label=_("Category code"), regex=r"^[A-Z][0-9]*$", required=False, max_length=16

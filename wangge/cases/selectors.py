@@ -91,7 +91,9 @@ def filtered(cases: QuerySet[Case], data: dict[str, Any], now: datetime) -> Quer
     """The list's filters: status, category (prefix), region (prefix), overdue, text."""
     from wangge.core.scope import prefix_q
 
-    if data.get("status"):
+    if data.get("status") == "open":
+        cases = cases.filter(status__in=list(OPEN))
+    elif data.get("status"):
         cases = cases.filter(status=data["status"])
     if data.get("category"):
         cases = cases.filter(prefix_q("category_code", data["category"]))

@@ -61,14 +61,13 @@ class CaseRow:
     missing_reports: int = 0
 
     def link(self, figure: str) -> str:
-        """The case list behind a figure; "open" lists every case of the place (the list has
-        no filter for all open states)."""
+        """The case list behind a figure."""
         region = self.code  # "" for the total of every place in reach: no filter
         if figure == "overdue":
             return case_link(region=region, overdue="on")
         if figure in {"supervised", "listed"}:
             return case_link(queue=figure, region=region)
-        return case_link(region=region)
+        return case_link(region=region, status="open")
 
     @property
     def links(self) -> dict[str, str]:

@@ -164,3 +164,15 @@ def test_the_dashboard_answers_only_get(client, leader):
 def test_an_auditor_with_case_statistics_may_view_it(client, auditor):
     client.force_login(auditor)
     assert client.get(URL).status_code == 200
+
+
+def test_the_open_figure_links_to_the_open_cases_of_the_township(client, township_leader, cases):
+    client.force_login(township_leader)
+    page = client.get(URL).content.decode()
+    link = re.search(
+        rf'<tr data-township="{TOWNSHIP}">.*?data-figure="open"><a href="([^"]+)"', page, re.S
+    )
+    assert link and "status=open" in link.group(1)
+    listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    shown = {int(pk) for pk in re.findall(r'href="/cases/(\d+)/"', listed)}
+    assert shown == {case.pk for case in cases[:4]}
