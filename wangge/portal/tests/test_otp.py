@@ -15,6 +15,15 @@ from wangge.portal.session import SESSION_KEY
 PHONE = "13912345678"
 
 
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    """The messages are matched in English here (the interface is Chinese first)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def sent_code(outbox, phone: str = PHONE) -> str:
     texts = [text for to, text in outbox if to == phone]
     assert texts, "no text message was sent"
@@ -124,3 +133,21 @@ def test_a_proof_lasts_thirty_minutes(client, settings):
     response = client.get(reverse("portal:home"))
 
     assert response.context["portal_resident_phone"] is None
+
+
+@pytest.mark.django_db
+def test_the_sweep_removes_old_counters_and_codes_and_keeps_current_ones(sms_outbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    long_ago = timezone.now() - timedelta(days=3)
+    otp.code_send("13911110000", ip="10.0.0.1", now=long_ago)
+    otp.code_send("13911110001", ip="10.0.0.1")
+    out = StringIO()
+
+    call_command("portal_sweep", stdout=out)
+
+    assert "3 rate-limit counters and 1 one-time codes removed" in out.getvalue()
+    assert list(OneTimeCode.objects.values_list("phone", flat=True)) == ["13911110001"]
+    assert ThrottleHit.objects.count() == 3
