@@ -371,14 +371,16 @@ def _event(
     data: dict[str, Any] | None = None,
     public: bool = True,
     now: datetime,
+    actor_label: str = "",
 ) -> CaseEvent:
+    """`actor_label`: who acted, when nobody with an account did (the portal's 群众)."""
     return CaseEvent.objects.create(
         case=case,
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(getattr(actor, "name", "") or getattr(actor, "username", ""))[:64]
         if actor
-        else _("system"),
+        else (actor_label[:64] or _("system")),
         action=action,
         from_status=before,
         to_status=case.status,
@@ -574,6 +576,7 @@ def act(
     now: datetime | None = None,
     vouched: Relation | None = None,
     via_record: bool = False,
+    actor_label: str = "",
 ) -> Case:
     """Take one workflow action on a case. Raises WorkflowError (not allowed, with why),
     ValidationError (bad input) or CaseConflict (stale version); nothing is written then.
@@ -582,7 +585,9 @@ def act(
     standing, by rules the case's posts do not express, names the relation to use; the
     workflow table still decides, and the actor is recorded as who acted. `via_record`: a
     domain service takes one of the workflow's reserved actions (which it records on its own
-    record too) with the actor's own standing; a vouching service does so as well."""
+    record too) with the actor's own standing; a vouching service does so as well.
+    `actor_label`: the name the timeline shows when `actor` is None (the portal passes
+    群众 for a resident acting on their own request); else it says "system"."""
     if given.action in WORKFLOWS_RESERVED and not (via_record or vouched is not None):
         _refuse_reserved(case_pk, given.action)
     now = now or timezone.now()
@@ -596,7 +601,7 @@ def act(
                 case,
                 changes,
             )
-        return _apply(case, actor, given, checked, request, now, vouched)
+        return _apply(case, actor, given, checked, request, now, vouched, actor_label)
 
 
 WORKFLOWS_RESERVED = frozenset().union(*(workflow.reserved for workflow in WORKFLOWS.values()))
@@ -626,6 +631,7 @@ def _apply(
     request: HttpRequest | None,
     now: datetime,
     vouched: Relation | None = None,
+    actor_label: str = "",
 ) -> Case:
     tasks = list(case.tasks.all())
     if vouched is not None:
@@ -666,6 +672,7 @@ def _apply(
         data=data,
         now=now,
         public=given.action not in INTERNAL_ACTIONS,
+        actor_label=actor_label,
     )
     if checked:
         photos.store(
