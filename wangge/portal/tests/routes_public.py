@@ -6,10 +6,12 @@ from typing import Any
 
 # Public pages that show one record: with the route test's example values there is none, so
 # they answer 404 there (each is tested with a real record in this app's tests).
-PUBLIC_RECORD_ROUTES: set[str] = set()
+PUBLIC_RECORD_ROUTES: set[str] = {"portal:public_detail", "portal:public_photo"}
 # Routes scoped to a resident's own records (rule `resident` or public with `scoped=True`):
 # name → a function making a record of ANOTHER resident (mobile OTHER_PHONE) and returning
 # the URL to it, which the signed-in resident (RESIDENT_PHONE) must get a 404 for.
+# "Who read my data" has no record in its address: another resident's identity number gets
+# the neutral answer (tested in test_my_data.py).
 RESIDENT_OUTSIDER_URLS: dict[str, Callable[[], str]] = {}
 # Values for this part's path parameters.
-EXAMPLE_KWARGS: dict[str, Any] = {}
+EXAMPLE_KWARGS: dict[str, Any] = {"case_number": "NONE-0000", "request_id": 999999}
