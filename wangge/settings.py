@@ -284,6 +284,9 @@ WANGGE_PORTAL_REQUESTS_PER_ADDRESS_HOUR = int(
 WANGGE_PORTAL_LOOKUPS_PER_ADDRESS_HOUR = int(
     os.environ.get("WANGGE_PORTAL_LOOKUPS_PER_ADDRESS_HOUR", "60")
 )
+# The platform's address as residents reach it (e.g. https://wangge.example.gov.cn), for the
+# links in text messages sent outside a request (closed, reopened); empty gives relative links.
+WANGGE_SITE_URL = os.environ.get("WANGGE_SITE_URL", "").rstrip("/")
 # Set to the header the reverse proxy puts the client's address in (e.g.
 # HTTP_X_FORWARDED_FOR) only when such a proxy is in front; else REMOTE_ADDR is used.
 WANGGE_TRUSTED_PROXY_HEADER = os.environ.get("WANGGE_TRUSTED_PROXY_HEADER", "")

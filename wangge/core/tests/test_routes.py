@@ -303,6 +303,7 @@ OUTSIDER_MODULES = (
         f"wangge.reports.tests.outsider_urls_{part}"
         for part in ("forms", "rollup", "sensitive", "special", "warnings", "dashboard")
     ),
+    *(f"wangge.portal.tests.outsider_urls_{part}" for part in ("moderation", "notices")),
 )
 for module_name in OUTSIDER_MODULES:
     module = __import__(module_name, fromlist=["OUTSIDER_URLS"])

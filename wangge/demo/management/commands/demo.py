@@ -63,6 +63,11 @@ class Command(BaseCommand):
         made = demo_cases_load()
         disputes = demo_disputes_load()
         reports_made = demo_reports_load()
+        from wangge.portal import demo_hearings, demo_public, demo_requests
+
+        demo_requests.load()  # residents' requests, one closed and waiting for its rating
+        demo_public.load()  # some of them published by the dispatcher after moderation
+        demo_hearings.load()  # notices, an open hearing and a concluded consultation
         from wangge.reports.warnings import default_rules
 
         default_rules()
@@ -82,6 +87,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Cases: {made} made through every step of the workflow.")
         self.stdout.write(f"Disputes: {disputes} recorded and mediated by the demo mediator.")
         self.stdout.write(f"Reports: {reports_made} weekly reports (one a zero report) made.")
+        self.stdout.write(
+            "Residents' portal: /portal/ (no account; the one-time codes it texts are "
+            "printed in this terminal)."
+        )
 
     def print_logins(self) -> None:
         self.stdout.write(f"Sign in with (password for all: {services.DEMO_PASSWORD}):")
