@@ -30,7 +30,8 @@ from wangge.reports.models import EarlyWarning
 grid = Region.objects.filter(level="grid", code__startswith="620502001001").order_by("code")[0]
 worker = User.objects.get(username="gridworker")
 now = timezone.now()
-monday = timezone.localtime(now).replace(hour=0, minute=1) - timedelta(days=now.weekday())
+local = timezone.localtime(now)  # the week is the district's: UTC Sunday evening is its Monday
+monday = local.replace(hour=0, minute=0, second=0) - timedelta(days=local.weekday())
 moments = [monday + (now - monday) * n / 9 for n in range(1, 9)]
 made = [
     services.report(
