@@ -80,7 +80,8 @@ class Command(BaseCommand):
         except archives.ArchiveRefused as refusal:
             raise CommandError(f"archive refused, nothing deleted: {refusal}") from None
         if archive is None:
-            self.stdout.write(f"nothing to archive: no entry before {before.isoformat()}")
+            local = timezone.localtime(before).isoformat()  # in the district's time
+            self.stdout.write(f"nothing to archive: no entry before {local}")
             return
         self.stdout.write(
             f"archived {archive.rows} entries ({archive.first_id}–{archive.last_id}) to "
